@@ -1,0 +1,14 @@
+"""retrowalk check: not built yet."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    return subparsers.add_parser("check", help="(not built yet)")
+
+
+def run(args: argparse.Namespace) -> int:
+    print("retrowalk check: not built yet")
+    return 1

@@ -1,0 +1,14 @@
+"""retrowalk models: not built yet."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    return subparsers.add_parser("models", help="(not built yet)")
+
+
+def run(args: argparse.Namespace) -> int:
+    print("retrowalk models: not built yet")
+    return 1

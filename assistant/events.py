@@ -1,0 +1,127 @@
+"""Small typed values passed between the hops of the data path, and the event log's records.
+
+microphone -> AudioChunk -> recognizer -> Transcript -> intents -> Intent -> session
+-> Cue -> voice; everything that happens is also a SessionEvent, fed to one `emit`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+#: The one sample rate of the data path: 16 kHz mono, 16-bit PCM.
+SAMPLE_RATE_HZ = 16_000
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """A piece of mono 16-bit audio, and where it starts on the session's clock."""
+
+    samples: npt.NDArray[np.int16]
+    rate_hz: int
+    start_s: float
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.rate_hz
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What a recognizer heard. Partial results change while the walker is still speaking."""
+
+    text: str
+    final: bool
+    engine: str
+    at_s: float
+    #: 0..1, higher is surer; None where the engine gives no confidence.
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A command the walker gave: one of the contract's intent names, and the words behind it."""
+
+    name: str
+    text: str
+    at_s: float
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Something the assistant says."""
+
+    text: str
+    #: Why it is said: "start", "encouragement", "remaining", "end", "prompt", "answer",
+    #: "safety", "summary", "repeat". Tells the voice what may be cut off and what the
+    #: history records.
+    kind: str = "info"
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    """One line of the event log: `t` in seconds on the session's clock, a type, and fields."""
+
+    type: str
+    t_s: float
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_record(self) -> dict[str, Any]:
+        """The contract's JSON object: `t` and `type` first, then the fields."""
+        return {"t": round(self.t_s, 3), "type": self.type, **self.fields}
+
+    def to_json_line(self) -> str:
+        return json.dumps(self.to_record(), ensure_ascii=False)
+
+
+def state_event(t_s: float, source: str, dest: str, trigger: str) -> SessionEvent:
+    return SessionEvent("state", t_s, {"from": source, "to": dest, "trigger": trigger})
+
+
+def cue_event(t_s: float, text: str, interrupted: bool) -> SessionEvent:
+    return SessionEvent("cue", t_s, {"text": text, "interrupted": interrupted})
+
+
+def heard_event(t_s: float, text: str, engine: str, final: bool) -> SessionEvent:
+    return SessionEvent("heard", t_s, {"text": text, "engine": engine, "final": final})
+
+
+def intent_event(t_s: float, intent: str, text: str) -> SessionEvent:
+    return SessionEvent("intent", t_s, {"intent": intent, "text": text})
+
+
+def alert_event(t_s: float, channel: str, ok: bool, detail: str) -> SessionEvent:
+    return SessionEvent("alert", t_s, {"channel": channel, "ok": ok, "detail": detail})
+
+
+def error_event(t_s: float, message: str) -> SessionEvent:
+    return SessionEvent("error", t_s, {"message": message})
+
+
+#: The one callback every hop reports through; it feeds the log, the history and the alerts.
+EventCallback = Callable[[SessionEvent], None]
+
+
+class EventFanout:
+    """Sends each event to every subscriber: the log file, the history, the alerter, a screen."""
+
+    def __init__(self, *subscribers: EventCallback) -> None:
+        self._subscribers: list[EventCallback] = list(subscribers)
+        self.events: list[SessionEvent] = []
+
+    def subscribe(self, subscriber: EventCallback) -> None:
+        self._subscribers.append(subscriber)
+
+    def emit(self, event: SessionEvent) -> None:
+        self.events.append(event)
+        for subscriber in self._subscribers:
+            subscriber(event)

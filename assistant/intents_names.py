@@ -1,0 +1,50 @@
+"""The contract's intent and state names, in one place (ARCHITECTURE.md: extend, never rename)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class IntentName(StrEnum):
+    STOP = "stop"
+    PAUSE = "pause"
+    RESUME = "resume"
+    DIZZY = "dizzy"
+    HELP = "help"
+    CANCEL = "cancel"
+    YES = "yes"
+    NO = "no"
+    READY = "ready"
+    REPEAT = "repeat"
+    TIME_LEFT = "time_left"
+    END = "end"
+    SLOWER = "slower"
+    FASTER = "faster"
+    LOUDER = "louder"
+    QUIETER = "quieter"
+
+
+#: Acted on at once, on the first stable partial result, from every active state: a false
+#: one is safe (the walker stands still), a missed one is not.
+SAFETY_INTENTS = frozenset({IntentName.STOP, IntentName.PAUSE, IntentName.DIZZY, IntentName.HELP})
+
+#: Intents that can lead back to walking, or call off a call for help: they need a final
+#: result and a confidence bar, because a false one is not safe.
+RESUMING_INTENTS = frozenset(
+    {IntentName.RESUME, IntentName.YES, IntentName.READY, IntentName.CANCEL}
+)
+
+
+class StateName(StrEnum):
+    IDLE = "idle"
+    WARM_UP = "warm_up"
+    SUPPORT_CHECK = "support_check"
+    WALKING = "walking"
+    RESTING = "resting"
+    COOL_DOWN = "cool_down"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    SAFETY_PAUSE = "safety_pause"
+    CHECK_IN = "check_in"
+    EMERGENCY = "emergency"
+    DONE = "done"
