@@ -1,0 +1,98 @@
+"""Phrases to intents, per language, from data files in `assistant/phrases/`.
+
+The same table serves the recognizer (its grammar is the phrase list) and typed console
+commands, so "I feel dizzy" works whether it is said or typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from assistant.errors import ScriptError
+from assistant.intents_names import IntentName
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def normalize(text: str) -> str:
+    """Lower case, words only, single spaces; curly apostrophes made plain."""
+    return " ".join(_WORD.findall(text.lower().replace("\u2019", "'")))
+
+
+@dataclass(frozen=True)
+class PhraseTable:
+    """Every phrase of one language and the intent it means."""
+
+    language: str
+    phrase_to_intent: dict[str, IntentName]
+
+    @property
+    def phrases(self) -> list[str]:
+        return sorted(self.phrase_to_intent)
+
+    def phrases_for(self, intent: IntentName) -> list[str]:
+        return sorted(p for p, name in self.phrase_to_intent.items() if name == intent)
+
+    def vocabulary(self) -> list[str]:
+        """Every word that occurs in a phrase (for a recognizer's dictionary check)."""
+        return sorted({word for phrase in self.phrase_to_intent for word in phrase.split()})
+
+    def exact(self, text: str) -> IntentName | None:
+        """The intent of a whole utterance that is exactly one phrase (recognizer output)."""
+        return self.phrase_to_intent.get(normalize(text))
+
+    def find(self, text: str) -> tuple[IntentName, str] | None:
+        """The intent of the longest phrase contained (as whole words) in free text.
+
+        For typed commands: "oh I feel dizzy now" finds `dizzy`. Safety intents win a tie in
+        length, since a false stop is safe and a missed one is not."""
+        words = f" {normalize(text)} "
+        found = [
+            (len(phrase), intent.value in _SAFETY_ORDER, phrase, intent)
+            for phrase, intent in self.phrase_to_intent.items()
+            if f" {phrase} " in words
+        ]
+        if not found:
+            return None
+        _, _, phrase, intent = max(found)
+        return intent, phrase
+
+
+_SAFETY_ORDER = ("stop", "dizzy", "help", "pause")
+
+
+def command_phrases(language: str = "en") -> list[str]:
+    """Every command phrase of a language (for warning about cues the assistant may hear)."""
+    return load_phrase_table(language).phrases
+
+
+@cache
+def load_phrase_table(language: str = "en") -> PhraseTable:
+    """Load `assistant/phrases/<language>.yaml`; a missing or bad table is a clear error."""
+    try:
+        text = resources.files("assistant.phrases").joinpath(f"{language}.yaml").read_text("utf-8")
+    except FileNotFoundError as err:
+        raise ScriptError(
+            f"no phrase table for language {language!r}; available: {', '.join(languages())}"
+        ) from err
+    data = yaml.safe_load(text) or {}
+    table: dict[str, IntentName] = {}
+    for name, phrases in data.items():
+        intent = IntentName(name)
+        for phrase in phrases:
+            key = normalize(str(phrase))
+            if key in table and table[key] != intent:
+                raise ScriptError(f"phrase {key!r} is given for both {table[key]} and {intent}")
+            table[key] = intent
+    return PhraseTable(language, table)
+
+
+def languages() -> list[str]:
+    """Languages that have a phrase table."""
+    folder = resources.files("assistant.phrases")
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
