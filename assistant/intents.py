@@ -47,13 +47,13 @@ class PhraseTable:
         return self.phrase_to_intent.get(normalize(text))
 
     def find(self, text: str) -> tuple[IntentName, str] | None:
-        """The intent of the longest phrase contained (as whole words) in free text.
+        """The intent of a phrase contained (as whole words) in free text, for typed commands.
 
-        For typed commands: "oh I feel dizzy now" finds `dizzy`. Safety intents win a tie in
-        length, since a false stop is safe and a missed one is not."""
+        "oh I feel dizzy now" finds `dizzy`. A safety intent wins over any other (a false stop
+        is safe, a missed one is not); among the rest, the longest phrase wins."""
         words = f" {normalize(text)} "
         found = [
-            (len(phrase), intent.value in _SAFETY_ORDER, phrase, intent)
+            (_SAFETY_RANK.get(intent, 0), len(phrase), phrase, intent)
             for phrase, intent in self.phrase_to_intent.items()
             if f" {phrase} " in words
         ]
@@ -63,7 +63,8 @@ class PhraseTable:
         return intent, phrase
 
 
-_SAFETY_ORDER = ("stop", "dizzy", "help", "pause")
+#: Which safety intent wins when one text holds several: the one that does the most.
+_SAFETY_RANK = {IntentName.HELP: 4, IntentName.DIZZY: 3, IntentName.STOP: 2, IntentName.PAUSE: 1}
 
 
 def command_phrases(language: str = "en") -> list[str]:
