@@ -96,4 +96,5 @@ def load_phrase_table(language: str = "en") -> PhraseTable:
 def languages() -> list[str]:
     """Languages that have a phrase table."""
     folder = resources.files("assistant.phrases")
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    names = [entry.name for entry in folder.iterdir()]
+    return sorted(name.removesuffix(".yaml") for name in names if name.endswith(".yaml"))

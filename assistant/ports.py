@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from assistant.events import AudioChunk, Cue, Transcript
+from assistant.events import AudioChunk, Transcript
 
 
 class AudioSource(Protocol):
