@@ -7,6 +7,7 @@ microphone -> AudioChunk -> recognizer -> Transcript -> intents -> Intent -> ses
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,16 +113,21 @@ EventCallback = Callable[[SessionEvent], None]
 
 
 class EventFanout:
-    """Sends each event to every subscriber: the log file, the history, the alerter, a screen."""
+    """Sends each event to every subscriber: the log file, the history, the alerter, a screen.
+
+    Thread-safe: alert delivery reports from its own thread, and events keep one order."""
 
     def __init__(self, *subscribers: EventCallback) -> None:
         self._subscribers: list[EventCallback] = list(subscribers)
+        self._lock = threading.RLock()
         self.events: list[SessionEvent] = []
 
     def subscribe(self, subscriber: EventCallback) -> None:
-        self._subscribers.append(subscriber)
+        with self._lock:
+            self._subscribers.append(subscriber)
 
     def emit(self, event: SessionEvent) -> None:
-        self.events.append(event)
-        for subscriber in self._subscribers:
-            subscriber(event)
+        with self._lock:
+            self.events.append(event)
+            for subscriber in self._subscribers:
+                subscriber(event)
