@@ -1,0 +1,1 @@
+"""The bundled exercise scripts (installed as the package `assistant.bundled_scripts`)."""
