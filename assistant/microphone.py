@@ -124,6 +124,8 @@ class MicrophoneSource:
     def chunks(self) -> Iterator[AudioChunk]:
         """Chunks until closed; raises AudioDeviceError when the microphone fails."""
         self._open()
+        size = int(round(self.chunk_s * SAMPLE_RATE_HZ))
+        pending = np.zeros(0, dtype=np.int16)
         start_s: float | None = None
         samples_so_far = 0
         while self._stream is not None:
@@ -134,8 +136,11 @@ class MicrophoneSource:
                 block = self._resampler.resample_chunk(block)
             if start_s is None:
                 start_s = self.clock.now_s() - len(block) / SAMPLE_RATE_HZ
-            yield AudioChunk(block, SAMPLE_RATE_HZ, start_s + samples_so_far / SAMPLE_RATE_HZ)
-            samples_so_far += len(block)
+            pending = np.concatenate([pending, block])
+            while len(pending) >= size:
+                at_s = start_s + samples_so_far / SAMPLE_RATE_HZ
+                yield AudioChunk(pending[:size], SAMPLE_RATE_HZ, at_s)
+                pending, samples_so_far = pending[size:], samples_so_far + size
 
     def close(self) -> None:
         """Stop listening; a running `chunks()` loop ends."""
@@ -187,8 +192,9 @@ class MicrophoneSource:
     def _start_stream(self, sd: Any, rate_hz: int) -> None:
         self._stream = sd.InputStream(
             samplerate=rate_hz, channels=1, dtype="int16", device=self.device,
-            blocksize=int(round(self.chunk_s * rate_hz)), callback=self._callback,
-            finished_callback=self._finished,
+            # Any block size: a fixed 0.1 s one made ALSA's pulse plugin wait ~1.8 s before
+            # the first block; the iterator cuts the chunks instead.
+            blocksize=0, latency="low", callback=self._callback, finished_callback=self._finished,
         )
         self._stream.start()
 
