@@ -151,16 +151,8 @@ class _TooLarge(Exception):
 
 def read_yaml(text: str, report: Report) -> Any:
     """The plain values of a YAML text, or None after reporting why there are none."""
-    loader = yaml.SafeLoader(text)
     try:
-        root = loader.get_single_node()
-        if root is None:
-            report.error_at(None, "the file is empty; start from the default script "
-                            "(`retrowalk check default` shows it is valid)")
-            return None
-        if not _index(root, (), None, report, [0], 0):
-            return None
-        return loader.construct_document(root)
+        return _construct(text, report)
     except _TooLarge as err:
         report.error_at(None, f"{err}; an exercise script is a short, plain text")
     except yaml.MarkedYAMLError as err:
@@ -171,13 +163,26 @@ def read_yaml(text: str, report: Report) -> Any:
     except yaml.reader.ReaderError as err:
         line = text.count("\n", 0, err.position) + 1
         column = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
-        report.error_at_line(line, column, "the file holds a character YAML does not allow "
-                             f"({err.character!r}); save it as plain text")
+        report.error_at_line(line, column, "the file holds a control character YAML does not "
+                             f"allow (U+{err.character:04X}); save it as plain text")
     except (yaml.YAMLError, ValueError, TypeError) as err:
         report.error_at(None, f"this is not valid YAML: {err}")
+    return None
+
+
+def _construct(text: str, report: Report) -> Any:
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            report.error_at(None, "the file is empty; start from the default script "
+                            "(`retrowalk check default` shows it is valid)")
+            return None
+        if not _index(root, (), None, report, [0], 0):
+            return None  # a refused tag: construct nothing at all
+        return loader.construct_document(root)
     finally:
         loader.dispose()
-    return None
 
 
 def _index(node: yaml.Node, path: FieldPath, key_mark: yaml.Mark | None, report: Report,
@@ -191,7 +196,8 @@ def _index(node: yaml.Node, path: FieldPath, key_mark: yaml.Mark | None, report:
     if overwrite or path not in report.marks:
         report.marks[path] = (key_mark or node.start_mark, node.start_mark)
     if node.tag not in _SAFE_TAGS:
-        report.error(path, f"the tag {node.tag} is not allowed: a script holds plain values "
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        report.error(path, f"the tag {tag} is not allowed: a script holds plain values "
                      "only (numbers, text, true/false, lists, mappings)")
         return False
     ok = True
@@ -221,8 +227,8 @@ def _index_mapping(node: yaml.MappingNode, path: FieldPath, report: Report, coun
             continue
         key = key_node.value
         if key in seen:
-            report.error((*path, key), "this key is written twice; the first value would be "
-                         "silently ignored; keep one", on_key=True)
+            report.error_at(key_node.start_mark, f"{dotted((*path, key))}: this key is written "
+                            "twice; the first value would be silently ignored; keep one")
         seen.add(key)
         ok &= _index(value_node, (*path, key), key_node.start_mark, report, count, depth + 1,
                      overwrite)

@@ -47,8 +47,10 @@ def describe(value: Any) -> str:
 
 def number_text(value: float) -> str:
     """A number as the caregiver would write it, shortened when absurdly long."""
-    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    return text if len(text) <= 15 else f"{text[:6]}...({len(text)} digits)"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    text = str(value)
+    return text if len(text) <= 15 else f"{text[:6]}... ({len(text)} digits)"
 
 
 class Report:
@@ -138,7 +140,7 @@ class Section:
         if key in self.data:
             return True, self.data[key]
         if required and self.written:
-            self.error(key, f"is missing; {key} is required here")
+            self.error(key, "is missing; it is required (see docs/scripts.md)")
         return False, None
 
     def number(self, key: str, low: float, high: float, *, whole: bool = False,
@@ -222,10 +224,11 @@ class Section:
     def section(self, key: str, *, required: bool = False) -> Section:
         """A nested mapping; absent or empty means "all defaults"."""
         present, value = self.get(key, required)
-        if present and value is not None and not isinstance(value, dict):
+        wrong = present and value is not None and not isinstance(value, dict)
+        if wrong:
             self.error(key, f"must be a mapping (indented `key: value` lines), got "
                        f"{describe(value)}")
-        return Section(self.report, self._path(key), value, written=present)
+        return Section(self.report, self._path(key), value, written=present and not wrong)
 
     def effective(self, model: type, key: str) -> Any:
         """The value read, else the model field's default."""

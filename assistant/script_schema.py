@@ -9,7 +9,7 @@ import shlex
 from typing import Any
 from urllib.parse import urlparse
 
-from assistant.intents import languages, load_phrase_table
+from assistant.intents import languages, load_phrase_table, normalize
 from assistant.intents_names import IntentName
 from assistant.script_model import (
     AlertChannel,
@@ -61,8 +61,14 @@ def read_script(root: Section, source: str) -> ExerciseScript | None:
     _voice(root)
     _phase(root, "warm_up")
     support = root.section("support_check", required=True)
-    support.text("question", required=True, spoken=True,
-                 expected=frozenset({IntentName.READY}))
+    question = support.text("question", required=True, spoken=True,
+                            expected=frozenset({IntentName.READY}))
+    phrases = root.report.phrases
+    if question and phrases and not any(f" {p} " in f" {normalize(question)} "
+                                        for p in phrases.phrases_for(IntentName.READY)):
+        support.report.warning((*support.path, "question"), 'does not say what to answer: the '
+                               'assistant waits for "ready"; end it with "Say ready when you '
+                               'are ready."')
     support.number("reprompt_s", 5, 300)
     support.number("max_reprompts", 0, 10, whole=True, above=False, unit="")
     root.values["support_check"] = support.build(SupportCheck)
