@@ -24,6 +24,7 @@ from caregiver_helpers import (
     start_walking,
 )
 
+from assistant.cli import main
 from assistant.errors import StoreError
 from assistant.events import SessionEvent, alert_event
 from assistant.history import HistoryRecorder, HistoryStore
@@ -206,3 +207,25 @@ def test_an_unusable_place_gives_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         HistoryStore(blocker / "history.sqlite3")
     assert "writable" in str(caught.value)
+
+
+def test_history_command_prints_a_readable_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "h.sqlite3"
+    with HistoryStore(db) as store:
+        record(store, completed_session(3, 30.0))
+        record(store, dizzy_session(walk_before_s=12.0))
+    assert main(["history", "--db", str(db), "--limit", "5"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Date", "Script", "Walked", "(min)", "Result", "Safety", "events"]
+    newest, oldest = lines[2], lines[3]
+    assert "ended early (dizzy_end)" in newest and newest.split()[-1] == "1"
+    assert "1.5" in oldest and "completed" in oldest and oldest.split()[-1] == "0"
+
+
+def test_history_command_on_an_empty_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["history", "--db", str(tmp_path / "none.sqlite3")]) == 0
+    assert "No sessions recorded yet" in capsys.readouterr().out
