@@ -500,7 +500,8 @@ class Session:
             self._say(text, "safety")
 
     def end_completed(self, event: EventData) -> None:
-        self._end("completed")
+        """The cool-down is over: completed, unless the walker had asked to end early."""
+        self._end(self._end_reason or "completed")
 
     def end_by_walker(self, event: EventData) -> None:
         self._cool_down_s = min(self._script.cool_down.duration_s, SHORT_COOL_DOWN_S)
