@@ -125,6 +125,7 @@ class Section:
         self.data: dict[Any, Any] = data if isinstance(data, dict) else {}
         self.values: dict[str, Any] = {}
         self.known: list[str] = []
+        self.finished = False
         self.written = written
         """False for a section that is absent: its own required fields are then not nagged."""
 
@@ -246,14 +247,16 @@ class Section:
             return None
 
     def finish(self) -> None:
+        """Report the keys no getter asked for (once)."""
+        if self.finished:
+            return
+        self.finished = True
         for key in self.data:
             if isinstance(key, str) and key not in self.known:
                 close = difflib.get_close_matches(key, self.known, n=1, cutoff=0.6)
                 hint = f'did you mean "{close[0]}"? ' if close else ""
                 self.report.error(self._path(key), f"unknown key; {hint}known keys here: "
                                   f"{', '.join(self.known)}", on_key=True)
-        self.known.append("\0finished")  # a second call must not report twice
-        self.data = {}
 
     def _items(self, key: str, what: str,
                single: bool = True) -> list[tuple[FieldPath, Any]] | None:

@@ -260,7 +260,7 @@ def _session_length(root: Section, long_session: bool) -> None:
                   "agrees")
         root.report.error(("walking",), f"the planned session is {total_s / 60:.0f} minutes "
                           f"(warm-up, walking, rests and cool-down), above the "
-                          f"{limit / 60:.0f}-minute limit; {advice}")
+                          f"{limit / 60:.0f}-minute limit; {advice}", on_key=True)
 
 
 def _planned(root: Section) -> float | None:
