@@ -147,6 +147,8 @@ class CueRenderer:
         self.cache_dir = cache_dir
         self._backends = list(default_backends() if backends is None else backends)
         self._memory: dict[str, RenderedCue] = {}
+        #: Full-volume speech by (text, rate): "louder please" rescales instead of re-rendering.
+        self._speech: dict[tuple[str, int], Samples] = {}
 
     @property
     def description(self) -> str:
@@ -160,9 +162,10 @@ class CueRenderer:
         key = self._cache_key(text, rate_wpm, volume)
         cached = self._memory.get(key) or self._read_disk(key, text)
         if cached is None:
-            cached = RenderedCue(
-                scale_volume(self._synthesize(text, rate_wpm), volume), SAMPLE_RATE_HZ, text
-            )
+            speech = self._speech.get((text, rate_wpm))
+            if speech is None:
+                speech = self._speech[(text, rate_wpm)] = self._synthesize(text, rate_wpm)
+            cached = RenderedCue(scale_volume(speech, volume), SAMPLE_RATE_HZ, text)
             self._write_disk(key, cached)
         self._memory[key] = cached
         return cached
