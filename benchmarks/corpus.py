@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -32,6 +32,8 @@ VOICES = ("en-us", "en-gb", "en-gb-scotland", "en-us+f3", "en-gb+m7", "en-029", 
 SPEEDS_WPM = (130, 170)
 #: Voices that read the non-command prose (each reads every paragraph, until there is enough).
 PROSE_VOICES = ("en-gb", "en-us+f3", "en-029", "en-gb-scotland", "en-us", "en-gb+m7")
+
+T = TypeVar("T")
 
 REAL_COMMAND_WORDS = {"stop": "stop", "yes": "yes", "no": "no"}
 REAL_OTHER_WORDS = ("go", "up", "off", "_unknown_")
@@ -73,17 +75,28 @@ def command_styles() -> list[SpeakerStyle]:
     return [SpeakerStyle(voice, speed) for voice in VOICES for speed in SPEEDS_WPM]
 
 
-def synth_commands(styles: Iterable[SpeakerStyle] | None = None) -> list[Utterance]:
-    """Every phrase of the English table, spoken by every style."""
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command phrase to synthesize, and in which voice (synthesized only when sampled)."""
+
+    phrase: str
+    intent: str
+    style: SpeakerStyle
+
+
+def command_specs() -> list[CommandSpec]:
+    """Every phrase of the English table in every style, grouped by style."""
     table = load_phrase_table("en")
-    items = []
-    for style in styles if styles is not None else command_styles():
-        for phrase, intent in sorted(table.phrase_to_intent.items()):
-            samples = cached_synthesize(phrase, style)
-            speaker = f"{style.voice}@{style.speed_wpm}"
-            items.append(Utterance(f"synth/{speaker}/{phrase}", samples, str(intent), phrase,
-                                   speaker, "synth", len(samples) / SAMPLE_RATE_HZ))
-    return items
+    return [CommandSpec(phrase, str(intent), style) for style in command_styles()
+            for phrase, intent in sorted(table.phrase_to_intent.items())]
+
+
+def synth_command(spec: CommandSpec) -> Utterance:
+    """The spoken command (cached)."""
+    samples = cached_synthesize(spec.phrase, spec.style)
+    speaker = f"{spec.style.voice}@{spec.style.speed_wpm}"
+    return Utterance(f"synth/{speaker}/{spec.phrase}", samples, spec.intent, spec.phrase,
+                     speaker, "synth", len(samples) / SAMPLE_RATE_HZ)
 
 
 def prose_passages(text: str, words_per_passage: int = 45) -> list[str]:
@@ -178,7 +191,7 @@ def kathleen(data_dir: Path, limit: int | None = None) -> list[Utterance]:
     return items
 
 
-def sample_evenly(items: list[Utterance], count: int | None) -> list[Utterance]:
+def sample_evenly(items: list[T], count: int | None) -> list[T]:
     """`count` items spread evenly over the list (all of them when count is None or larger)."""
     if count is None or count >= len(items):
         return list(items)

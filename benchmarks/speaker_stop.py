@@ -111,11 +111,12 @@ def main() -> int:
     if os.environ.get("PULSE_SINK") != SINK:
         print(json.dumps({"error": f"run with PULSE_SINK={SINK}"}))
         return 2
-    print(json.dumps(measure()))
+    trials = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    print(json.dumps(measure(trials)))
     return 0
 
 
-def run_in_child(trials_timeout_s: float = 60.0) -> dict[str, object]:
+def run_in_child(trials: int = 10) -> dict[str, object]:
     """Load the sink, measure in a child process playing into it, unload the sink."""
     try:
         index = load_sink()
@@ -123,8 +124,8 @@ def run_in_child(trials_timeout_s: float = 60.0) -> dict[str, object]:
         return {"error": f"no PulseAudio to play into ({err}); start it as in ARCHITECTURE.md"}
     try:
         env = {**os.environ, "PULSE_SINK": SINK}
-        result = subprocess.run([sys.executable, "-m", "benchmarks.speaker_stop"], env=env,
-                                capture_output=True, text=True, timeout=trials_timeout_s)
+        result = subprocess.run([sys.executable, "-m", "benchmarks.speaker_stop", str(trials)],
+                                env=env, capture_output=True, text=True, timeout=30 + 2 * trials)
         lines = result.stdout.strip().splitlines()
         if result.returncode != 0 or not lines:
             return {"error": f"speaker measurement failed: {result.stderr.strip()[-300:]}"}

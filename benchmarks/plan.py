@@ -1,0 +1,50 @@
+"""How much of each corpus a run uses: the full benchmark, `--quick`, and a tiny test run.
+
+The full corpora would take hours to listen to on a 2-core machine; these samples keep the
+full run well under 30 minutes while every safety phrase, voice and speed stays in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: None is "no noise at all".
+SNRS_DB: tuple[float | None, ...] = (None, 20.0, 10.0, 5.0, 0.0)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Sample sizes of one run (None: everything there is)."""
+
+    name: str
+    snrs_db: tuple[float | None, ...]
+    #: Synthesized safety-intent utterances per SNR (of 25 phrases x 14 voice/speed styles).
+    synth_safety: int | None
+    #: Synthesized utterances of the other intents per SNR (evenly spread over the rest).
+    synth_other: int | None
+    #: Real Speech Commands clips per command word (stop, yes, no) per SNR.
+    real_per_word: int | None
+    #: Real non-command word clips (go, up, off, 25 other words), and at which SNRs.
+    real_other_words: int | None
+    real_other_snrs_db: tuple[float | None, ...]
+    #: Minutes of synthesized non-command prose (clean).
+    prose_minutes: float
+    #: Kathleen's read sentences (clean).
+    kathleen_sentences: int | None
+    #: Minutes of the session recording used for CPU, memory and simulation speed.
+    session_minutes: float
+    speaker_trials: int
+
+
+FULL = Plan("full", SNRS_DB, synth_safety=None, synth_other=168, real_per_word=None,
+            real_other_words=300, real_other_snrs_db=(None, 10.0), prose_minutes=31.0,
+            kathleen_sentences=None, session_minutes=20.0, speaker_trials=10)
+QUICK = Plan("quick", (None, 10.0, 5.0), synth_safety=28, synth_other=14, real_per_word=12,
+             real_other_words=30, real_other_snrs_db=(None,), prose_minutes=1.5,
+             kathleen_sentences=12, session_minutes=2.0, speaker_trials=3)
+#: For the test suite: the smallest run that still exercises every part.
+TINY = Plan("tiny", (None, 10.0), synth_safety=4, synth_other=2, real_per_word=2,
+            real_other_words=3, real_other_snrs_db=(None,), prose_minutes=0.2,
+            kathleen_sentences=2, session_minutes=0.3, speaker_trials=1)
+
+PLANS = {plan.name: plan for plan in (FULL, QUICK, TINY)}

@@ -1,0 +1,126 @@
+"""What a session costs: start-up, CPU while listening, peak memory; measured in a fresh process.
+
+`python -m benchmarks.probe --engine E --audio FILE.wav` loads the recognizer, pre-renders the
+default script's cues (a cold cache), listens to FILE.wav streamed in 0.1 s chunks as a
+microphone would deliver them, and prints one JSON object. A child process of its own, so
+that the corpora held by the benchmark runner do not count in the peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import resource
+import sys
+import tempfile
+import time
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.audio import CHUNK_S
+from assistant.events import AudioChunk, SessionEvent
+
+#: Spoken when the default script cannot be read (the script reader may be mid-change).
+FALLBACK_CUES = (
+    "Let's begin with two minutes of easy forward walking.",
+    "Stand next to your wall or rail. Say ready when you are ready.",
+    "Now walk backwards, slowly, small steps.", "Thirty seconds left.",
+    "Stop. Stand still and hold your support.", "Well done. Time to rest.",
+)
+
+
+def wav_chunks(path: Path) -> Iterator[AudioChunk]:
+    """A 16 kHz mono WAV read 0.1 s at a time, never whole (as a microphone delivers it)."""
+    with wave.open(str(path), "rb") as wav:
+        rate = wav.getframerate()
+        size = int(rate * CHUNK_S)
+        offset = 0
+        while frames := wav.readframes(size):
+            samples = np.frombuffer(frames, dtype="<i2").copy()
+            yield AudioChunk(samples, rate, offset / rate)
+            offset += len(samples)
+
+
+def script_cue_texts() -> list[str]:
+    """Every sentence of the default script (anything in it that reads like a cue)."""
+    try:
+        from assistant.script import default_script_path, load_script
+
+        script = load_script(default_script_path())
+    except Exception:  # noqa: BLE001 - the probe must still measure listening
+        return list(FALLBACK_CUES)
+    found: list[str] = []
+    _collect_strings(script, found)
+    return [text for text in dict.fromkeys(found) if " " in text] or list(FALLBACK_CUES)
+
+
+def _collect_strings(value: Any, found: list[str]) -> None:
+    if isinstance(value, str):
+        found.append(value)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            _collect_strings(getattr(value, item.name), found)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            _collect_strings(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_strings(item, found)
+
+
+def start_up(engine: str) -> tuple[Any, Any, dict[str, float]]:
+    """Load the recognizer and the decider, pre-render the cues; the seconds each took."""
+    from assistant.listener import IntentDecider
+    from assistant.recognizers.select import make_recognizer
+
+    from assistant.intents import load_phrase_table
+    from assistant.script_model import VoiceSettings
+    from assistant.voice import make_renderer
+
+    began = time.perf_counter()
+    recognizer = make_recognizer(engine=engine, language="en")
+    decider = IntentDecider(load_phrase_table("en"))
+    loaded = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="retrowalk-bench-cues-") as cache:
+        renderer = make_renderer(VoiceSettings(), cache_dir=Path(cache))
+        count = renderer.prerender(script_cue_texts(), show_progress=False)
+    rendered = time.perf_counter()
+    return recognizer, decider, {"model_load_s": loaded - began, "prerender_s": rendered - loaded,
+                                 "cues": count, "start_up_s": rendered - began}
+
+
+def probe(engine: str, audio: Path) -> dict[str, Any]:
+    """Start up, then listen to `audio`: timings, CPU share, real-time factor, peak memory."""
+    from assistant.listening import listen
+
+    recognizer, decider, startup = start_up(engine)
+    events: list[SessionEvent] = []
+    with wave.open(str(audio), "rb") as wav:
+        audio_s = wav.getnframes() / wav.getframerate()
+    cpu_start, wall_start = time.process_time(), time.perf_counter()
+    listen(wav_chunks(audio), recognizer, decider, events.append)
+    cpu_s, wall_s = time.process_time() - cpu_start, time.perf_counter() - wall_start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {**startup, "engine": getattr(recognizer, "engine", engine), "audio_s": audio_s,
+            "listen_cpu_s": cpu_s, "listen_wall_s": wall_s, "cpu_share": cpu_s / audio_s,
+            "real_time_factor": wall_s / audio_s, "peak_rss_mb": peak_kb / 1024.0,
+            "intents": sum(event.type == "intent" for event in events)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the probe's JSON for one engine and one recording."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--engine", default="pocketsphinx")
+    parser.add_argument("--audio", type=Path, required=True)
+    args = parser.parse_args(argv)
+    print(json.dumps(probe(args.engine, args.audio)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

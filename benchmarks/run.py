@@ -1,0 +1,167 @@
+"""Run every benchmark and write docs/benchmarks.md and docs/benchmarks.json.
+
+    python -m benchmarks.run [--quick] [--engine pocketsphinx|vosk|all]
+
+Listens through the real pipeline (`assistant.listening`) to synthesized and real commands at
+several SNRs and to non-command speech, then measures start-up, CPU, memory, simulation speed
+and how soon the real speaker falls silent. `--quick` is a small sanity run (under 2 minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from assistant.paths import SOURCE_ROOT, shared_data_dir, voice_models_dir
+from benchmarks.build import Corpora, build_corpora
+from benchmarks.corpus import OUT_DIR
+from benchmarks.evaluate import (
+    PROSE_GAP_S,
+    CommandTally,
+    Cost,
+    SpeechTally,
+    command_streams,
+    condition_label,
+)
+from benchmarks.pipeline import ENGINES, engine_problem, listen_to
+from benchmarks.plan import PLANS, Plan
+from benchmarks.report import write_reports
+from benchmarks.speaker_stop import run_in_child
+
+DOCS_DIR = (SOURCE_ROOT or Path.cwd()) / "docs"
+
+
+def vosk_english_model() -> Path | None:
+    """A Vosk English model folder in voice_models/ (such as vosk-model-small-en-us-0.15)."""
+    folder = voice_models_dir()
+    if not folder.is_dir():
+        return None
+    found = [p for p in folder.iterdir() if p.is_dir() and p.name.startswith("vosk-model")
+             and "-en" in p.name]
+    return sorted(found)[0] if found else None
+
+
+def choose_engines(wanted: str) -> tuple[list[str], dict[str, str]]:
+    """The engines to run, and why each other one is left out."""
+    skipped: dict[str, str] = {}
+    chosen = []
+    for engine in ENGINES if wanted == "all" else [wanted]:
+        if engine == "vosk" and vosk_english_model() is None:
+            skipped[engine] = (f"no Vosk English model in {voice_models_dir().name}/ on this "
+                               "machine ('retrowalk models download' needs the internet)")
+            continue
+        problem = engine_problem(engine)
+        if problem:
+            skipped[engine] = problem
+        else:
+            chosen.append(engine)
+    return chosen, skipped
+
+
+def jobs_for(corpora: Corpora, plan: Plan) -> list[tuple[str, str, Any]]:
+    """(kind, origin, stream) for every stream to listen to; streams are built lazily."""
+    noises = corpora.bank.names
+    jobs: list[tuple[str, str, Any]] = []
+    for origin, items in (("synth", corpora.synth_commands), ("real", corpora.real_commands)):
+        for snr in plan.snrs_db if items else ():
+            jobs += [("command", origin, s) for s in
+                     command_streams(f"{origin}-commands", items, snr, noises, corpora.bank)]
+    for snr in plan.real_other_snrs_db if corpora.real_other_words else ():
+        jobs += [("words", f"real words {condition_label(snr)}", s) for s in command_streams(
+            "real-words", corpora.real_other_words, snr, noises, corpora.bank)]
+    for origin, items in (("synth prose", corpora.prose), ("kathleen", corpora.kathleen)):
+        if items:
+            jobs += [("speech", origin, s) for s in command_streams(
+                origin, items, None, noises, corpora.bank, gap_s=PROSE_GAP_S)]
+    return jobs
+
+
+def listen_all(engine: str, corpora: Corpora, plan: Plan) -> dict[str, Any]:
+    """Listen to every stream with `engine` and score it."""
+    commands, cost = CommandTally(), Cost()
+    speech: dict[str, SpeechTally] = {}
+    jobs = jobs_for(corpora, plan)
+    for kind, origin, stream in tqdm(jobs, desc=f"Listening ({engine})", unit="stream"):
+        run = listen_to(stream.samples, engine)
+        cost.add(run)
+        if kind == "command":
+            commands.add(origin, stream, run)
+        else:
+            speech.setdefault(origin, SpeechTally()).add(stream, run)
+    return {"commands": commands.summary(),
+            "false_activations": {name: tally.summary() for name, tally in speech.items()},
+            "listening_cost": cost.summary(), "streams": len(jobs)}
+
+
+def probe(engine: str, wav: Path) -> dict[str, Any]:
+    """Start-up, CPU share and peak memory from a fresh process listening to `wav`."""
+    command = [sys.executable, "-m", "benchmarks.probe", "--engine", engine, "--audio", str(wav)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        return {"error": (result.stderr.strip().splitlines() or ["no output"])[-1]}
+    return dict(json.loads(lines[-1]))
+
+
+def simulate_speed(wav: Path, minutes: float) -> dict[str, Any]:
+    """How long `retrowalk simulate` takes over the session recording (wall seconds)."""
+    log = OUT_DIR / "simulate_benchmark.jsonl"
+    command = [sys.executable, "-m", "assistant", "simulate", "--audio-in", str(wav),
+               "--log", str(log)]
+    began = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    wall_s = time.perf_counter() - began
+    if result.returncode != 0:
+        reason = (result.stdout + result.stderr).strip().splitlines() or ["no output"]
+        return {"available": False, "reason": reason[-1]}
+    events = sum(1 for _ in log.open()) if log.is_file() else None
+    return {"available": True, "wall_s": wall_s, "audio_minutes": minutes,
+            "events": events, "per_20_minutes_s": wall_s * 20.0 / minutes}
+
+
+def benchmark_engine(engine: str, corpora: Corpora, plan: Plan) -> dict[str, Any]:
+    """Everything about one engine."""
+    assert corpora.session_wav is not None
+    result = listen_all(engine, corpora, plan)
+    result["probe"] = probe(engine, corpora.session_wav)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; 0 when the reports were written."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a small sanity run (< 2 min)")
+    parser.add_argument("--engine", default="all", choices=["all", *ENGINES])
+    parser.add_argument("--plan", choices=sorted(PLANS), help=argparse.SUPPRESS)
+    parser.add_argument("--docs-dir", type=Path, default=DOCS_DIR,
+                        help="where benchmarks.md and benchmarks.json go (default: docs/)")
+    args = parser.parse_args(argv)
+    plan = PLANS[args.plan or ("quick" if args.quick else "full")]
+    began = time.perf_counter()
+    engines, skipped = choose_engines(args.engine)
+    data_dir = shared_data_dir()
+    seeds_dir = data_dir.parent / "seeds" if data_dir else None
+    corpora = build_corpora(plan, data_dir, seeds_dir)
+    results: dict[str, Any] = {"plan": plan.name, "sizes": corpora.sizes(),
+                               "skipped_engines": skipped, "notes": corpora.notes, "engines": {}}
+    for engine in engines:
+        results["engines"][engine] = benchmark_engine(engine, corpora, plan)
+    assert corpora.session_wav is not None
+    results["simulation"] = simulate_speed(corpora.session_wav, plan.session_minutes)
+    results["speaker_stop"] = run_in_child(plan.speaker_trials)
+    results["run_minutes"] = (time.perf_counter() - began) / 60.0
+    markdown, json_path = write_reports(results, args.docs_dir)
+    print(f"wrote {markdown} and {json_path} in {results['run_minutes']:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
