@@ -1,0 +1,162 @@
+"""The echo guard on real speech: a rendered cue echoing in the room, the walker over it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.audio import Samples, mix_at, read_wav, silence, to_chunks
+from assistant.clock import SimulatedClock
+from assistant.echo import EchoGuard
+from assistant.events import SAMPLE_RATE_HZ
+from assistant.paths import shared_data_dir
+from assistant.script_model import VoiceSettings
+from assistant.speakers import RoomMicrophone, RoomSpeaker, VirtualRoom
+from assistant.voice import CueRenderer, RenderedCue
+from assistant.walker_synth import SpeakerStyle, synthesize
+
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
+
+CUE_TEXT = ("Walk backward slowly now. Keep one hand on the wall, look ahead, and take small "
+            "steps. Say stop whenever you want to rest.")
+CUE_AT_S, STOP_AT_S, TOTAL_S = 1.0, 5.0, 12.0
+
+
+@pytest.fixture(scope="module")
+def cue() -> RenderedCue:
+    return CueRenderer(VoiceSettings()).render(CUE_TEXT, 140, 1.0)
+
+
+@pytest.fixture(scope="module")
+def walker() -> Samples:
+    """The walker says "stop" in a different voice, over the middle of the cue."""
+    spoken = synthesize("stop", SpeakerStyle("en-gb+m3", 140, 35))
+    return mix_at(silence(TOTAL_S), spoken, STOP_AT_S)[: int(TOTAL_S * SAMPLE_RATE_HZ)]
+
+
+def _energy(samples: np.ndarray) -> float:
+    return float(np.sum(samples.astype(np.float64) ** 2))
+
+
+def _suppression_db(heard: Samples, cleaned: Samples, walker: Samples) -> float:
+    """How far the echo fell, measured where the walker is silent."""
+    echo_only = walker == 0
+    echo = heard.astype(np.float64) - walker
+    return 10 * np.log10(_energy(echo[echo_only]) / _energy((cleaned - walker)[echo_only]))
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a.astype(np.float64), b.astype(np.float64)
+    return float(a @ b / np.sqrt((a @ a) * (b @ b)))
+
+
+def _clean_all(guard: EchoGuard, heard: Samples) -> Samples:
+    return np.concatenate([guard.clean(chunk).samples for chunk in to_chunks(heard)])
+
+
+def _simulate_room(cue: RenderedCue, walker: Samples, echo_gain: float) -> tuple:
+    """The simulated session's path: RoomSpeaker plays the cue, RoomMicrophone listens."""
+    clock = SimulatedClock()
+    room = VirtualRoom(walker, echo_gain)
+    speaker = RoomSpeaker(room, clock)
+    guard = EchoGuard()
+    heard, cleaned = [], []
+    for chunk in RoomMicrophone(room, clock).chunks():
+        heard.append(chunk.samples)
+        cleaned.append(guard.clean(chunk).samples)
+        if not speaker.played and clock.now_s() >= CUE_AT_S:
+            speaker.play(cue.samples, cue.rate_hz, clock.now_s())
+            guard.add_playback(cue.samples, clock.now_s(), cue.text)
+    return np.concatenate(heard), np.concatenate(cleaned)
+
+
+def test_simulated_echo_is_suppressed_by_more_than_20_db(cue, walker) -> None:
+    heard, cleaned = _simulate_room(cue, walker, echo_gain=0.5)
+    assert _energy(heard.astype(np.float64) - walker) > 0  # the room did echo
+    assert _suppression_db(heard, cleaned, walker) > 20
+
+
+def test_walker_stop_over_the_cue_is_preserved(cue, walker) -> None:
+    _, cleaned = _simulate_room(cue, walker, echo_gain=0.5)
+    spoken = slice(int(STOP_AT_S * SAMPLE_RATE_HZ), int((STOP_AT_S + 0.6) * SAMPLE_RATE_HZ))
+    assert _correlation(cleaned[spoken], walker[spoken]) > 0.95
+    assert _energy(cleaned[spoken]) == pytest.approx(_energy(walker[spoken]), rel=0.2)
+
+
+@pytest.mark.parametrize("delay_ms", [40, 200])
+def test_delayed_echo_is_cancelled(cue, walker, delay_ms) -> None:
+    heard = mix_at(walker, cue.samples, CUE_AT_S + delay_ms / 1000, gain=0.4)[: len(walker)]
+    guard = EchoGuard()
+    guard.add_playback(cue.samples, CUE_AT_S, cue.text)
+    cleaned = _clean_all(guard, heard)
+    assert guard.delay_s == pytest.approx(delay_ms / 1000, abs=0.002)
+    assert _suppression_db(heard, cleaned, walker) > 20
+
+
+def test_a_cut_cue_leaves_no_phantom_echo(cue, walker) -> None:
+    """After the walker's "stop" cut the cue, only what was really played is subtracted."""
+    cut_at_s = STOP_AT_S + 1.0
+    played = cue.samples[: int((cut_at_s - CUE_AT_S) * SAMPLE_RATE_HZ)]
+    heard = mix_at(walker, played, CUE_AT_S, gain=0.5)[: len(walker)]
+    guard = EchoGuard()
+    guard.add_playback(cue.samples, CUE_AT_S, cue.text)
+    guard.mark_stopped(cut_at_s)
+    cleaned = _clean_all(guard, heard)
+    after = slice(int(cut_at_s * SAMPLE_RATE_HZ), None)
+    assert np.array_equal(cleaned[after], heard[after])
+
+
+def test_audio_without_playback_passes_unchanged(walker) -> None:
+    guard = EchoGuard()
+    assert np.array_equal(_clean_all(guard, walker), walker)
+
+
+def _guard_after(heard: Samples, cue: RenderedCue) -> EchoGuard:
+    guard = EchoGuard()
+    guard.add_playback(cue.samples, CUE_AT_S, cue.text)
+    _clean_all(guard, heard)
+    return guard
+
+
+def test_own_voice_transcript_is_echo(cue, walker) -> None:
+    echo_only = mix_at(silence(TOTAL_S), cue.samples, CUE_AT_S, gain=0.5)[: len(walker)]
+    guard = _guard_after(echo_only, cue)
+    cue_end_s = CUE_AT_S + cue.duration_s
+    assert guard.is_probably_echo("stop", cue_end_s - 0.5)
+    assert guard.is_probably_echo("rest", cue_end_s + 0.3)  # just after: still echo
+    assert not guard.is_probably_echo("help", cue_end_s - 0.5)  # not said by the cue
+    assert not guard.is_probably_echo("stop", cue_end_s + 3.0)  # long after the cue
+    assert not guard.is_probably_echo("", cue_end_s - 0.5)
+
+
+def test_walker_talking_over_the_cue_is_not_echo(cue, walker) -> None:
+    """Rule 1 beats rule 6: the cue says "stop", but the walker really said it."""
+    heard = mix_at(walker, cue.samples, CUE_AT_S, gain=0.5)[: len(walker)]
+    guard = _guard_after(heard, cue)
+    assert not guard.is_probably_echo("stop", STOP_AT_S + 0.6)
+
+
+def _shared(*parts: str) -> Path:
+    base = shared_data_dir()
+    if base is None:
+        pytest.skip("shared recordings absent (set RETROWALK_SHARED_DATA)")
+    return base.joinpath(*parts)
+
+
+def test_real_person_saying_stop_over_a_cue_in_a_noisy_room(cue) -> None:
+    """A human "stop" (Speech Commands) and running-tap noise: the stop survives cleaning."""
+    clips = sorted(_shared("speech_commands", "stop").glob("*.wav"))[:3]
+    noise = read_wav(_shared("noise", "running_tap.wav"))[: int(TOTAL_S * SAMPLE_RATE_HZ)]
+    for clip in clips:
+        person = mix_at(silence(TOTAL_S), read_wav(clip), STOP_AT_S)[: len(noise)]
+        room = (person.astype(np.float64) + 0.3 * noise).astype(np.int16)
+        heard = mix_at(room, cue.samples, CUE_AT_S + 0.03, gain=0.5)[: len(room)]
+        guard = EchoGuard()
+        guard.add_playback(cue.samples, CUE_AT_S, cue.text)
+        cleaned = _clean_all(guard, heard)
+        # Echo removed means cleaned is close to what the room had without the assistant.
+        assert _correlation(cleaned, room) > 0.95, os.path.basename(clip)
