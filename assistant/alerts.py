@@ -4,7 +4,8 @@
 `emergency`, when the session ends because the assistant can no longer hear, and when a
 session ends early for a reason the walker did not choose. Delivery runs in background
 threads, one per channel, so speech and the machine are never delayed; every attempt is
-logged as an `alert` event. If no channel succeeds, the walker is told so, in plain words.
+logged as an `alert` event. If no channel succeeds after an urgent alert (help, dizziness,
+lost hearing), the walker is told so, in plain words.
 
 Re-alerts while in `emergency`: the alerter keeps its own countdown on the event times
 (events carry `t`). The machine repeats its instructions every `emergency_repeat_s`, so a cue
@@ -30,6 +31,7 @@ from assistant.alert_channels import deliver, describe_channel
 from assistant.clock import Clock
 from assistant.errors import AlertError
 from assistant.events import EventCallback, SessionEvent, alert_event
+from assistant.intents_names import IntentName
 from assistant.script_model import AlertChannel, ExerciseScript
 
 _LOGGER = logging.getLogger(__name__)
@@ -41,9 +43,16 @@ FALLBACK_MESSAGE = (
 )
 #: How many of the latest events an alert carries.
 RECENT_EVENT_COUNT = 10
-#: `done` triggers that mean the walker chose to end: no alert for those. The machine names
-#: its triggers after intents ("end", "no") or after a normal finish.
-CALM_END_TRIGGERS = frozenset({"end", "no", "completed", "finished", "cool_down_done"})
+#: `done` triggers that need no alert: the walker answered and chose (the machine names those
+#: transitions after the intent: "end", "yes", "no" ...), the planned finish ("phase_end"),
+#: and a deliberate shut-down of the program ("interrupted"). The others (no answer, a pause
+#: too long, the support check never confirmed) alert as "session_aborted".
+CALM_END_TRIGGERS = frozenset(
+    {name.value for name in IntentName} | {"phase_end", "completed", "interrupted"}
+)
+#: Alerts after which the walker is told when no caregiver could be reached. An aborted
+#: session is news for the caregiver, not something to worry the walker with.
+URGENT_KINDS = frozenset({"help", "dizzy_no_answer", "hearing_lost"})
 #: Event times are stamped by ticks, so a repeat may land a little before the exact mark.
 _REPEAT_TOLERANCE_S = 0.5
 
@@ -169,7 +178,8 @@ class Alerter:
 
     `emit` receives one `alert` event per delivery attempt (it is called from delivery
     threads, so it must be thread-safe); `notify_walker` receives the fallback sentence when
-    no channel succeeded (also from a delivery thread: queue it for the voice)."""
+    no channel delivered an urgent alert (also from a delivery thread: queue it for the voice).
+    `clock` stamps the alert events; without it, the latest event's time is used."""
 
     def __init__(
         self,
@@ -281,6 +291,8 @@ class Alerter:
         )
         if not results:
             self._report_attempt("none", False, "no alert channel is configured in the script")
+        if payload["kind"] not in URGENT_KINDS:
+            return
         with self._lock:
             if any(result.ok for result in results):
                 self._walker_told = False

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from assistant.events import SessionEvent
+from assistant.intents_names import IntentName
 from assistant.script_model import ExerciseScript
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 SAFETY_EVENT_INTENTS = frozenset({"stop", "dizzy", "help"})
 #: Back to `walking` from these continues the same interval; from anywhere else, a new one.
 _INTERVAL_CONTINUES_FROM = frozenset({"paused", "stopped", "safety_pause", "check_in"})
+_INTENT_NAMES = frozenset(name.value for name in IntentName)
 
 
 def local_now() -> datetime:
@@ -103,7 +105,9 @@ class HistoryRecorder:
         self._lock = threading.Lock()
         self._tally = WalkTally()
         self._last_t_s = 0.0
-        self._ended = False
+        self._cool_down_entry: tuple[object, object] | None = None
+        self._ending_written: tuple[str, str, str] | None = None
+        self._dizzy_seen = False
         store.start_session(self.session_id, script, started_at)
 
     def on_event(self, event: SessionEvent) -> None:
@@ -123,25 +127,48 @@ class HistoryRecorder:
         return None if number is None else (number, self._tally.by_interval[number])
 
     def _ending(self, event: SessionEvent) -> tuple[str, str, str] | None:
-        if event.type != "state" or event.fields.get("to") != "done" or self._ended:
+        if event.type == "intent" and event.fields.get("intent") == "dizzy":
+            self._dizzy_seen = True
+        if event.type != "state":
             return None
-        self._ended = True
-        status = "completed" if event.fields.get("from") == "cool_down" else "ended_early"
-        ended_at = self._wall_clock().isoformat(timespec="seconds")
-        return status, str(event.fields.get("trigger", "")), ended_at
+        if event.fields.get("to") == "cool_down" and self._cool_down_entry is None:
+            self._cool_down_entry = (event.fields.get("from"), event.fields.get("trigger"))
+        if event.fields.get("to") != "done" or self._ending_written is not None:
+            return None
+        # The planned finish: walking -> cool_down at the end of the last walk, then done.
+        # Ending early by the walker also passes through a (short) cool-down.
+        planned = event.fields.get("from") == "cool_down" and self._cool_down_entry == (
+            "walking", "phase_end")
+        if planned:
+            status, reason = "completed", "completed"
+        elif event.fields.get("from") == "cool_down":
+            status, reason = "ended_early", "ended_by_walker"
+        elif event.fields.get("trigger") in _INTENT_NAMES:
+            # The walker answered and the session ended: after dizziness, or by their choice.
+            status, reason = "ended_early", "dizzy" if self._dizzy_seen else "ended_by_walker"
+        else:
+            status, reason = "ended_early", str(event.fields.get("trigger", ""))
+        self._ending_written = (status, reason, self._wall_clock().isoformat(timespec="seconds"))
+        return self._ending_written
 
     def finish(self, end_reason: str | None = None) -> SessionRecord:
-        """Close the session: the final walked time, and "ended_early" (with `end_reason`)
-        if the machine never reached `done`. Returns the session as stored."""
+        """Close the session: the final walked time and how it ended.
+
+        `end_reason` is the machine's own (`SessionSummary.end_reason`): "completed" makes
+        the session completed, anything else ended early for that reason. Without it, what the
+        events showed stands, or "ended_early" / "no_end_state" if `done` never came."""
         with self._lock:
             changed = self._tally.close(self._last_t_s)
-            ending = None
-            if not self._ended:
-                self._ended = True
-                ended_at = self._wall_clock().isoformat(timespec="seconds")
-                ending = ("ended_early", end_reason or "no_end_state", ended_at)
+            ended_at = (self._ending_written[2] if self._ending_written
+                        else self._wall_clock().isoformat(timespec="seconds"))
+            if end_reason:
+                status = "completed" if end_reason == "completed" else "ended_early"
+                self._ending_written = (status, end_reason, ended_at)
+            elif self._ending_written is None:
+                self._ending_written = ("ended_early", "no_end_state", ended_at)
             self._store.update_session(self.session_id, SessionUpdate(
-                interval=self._interval(changed), walked_s=self._tally.total_s, ending=ending,
+                interval=self._interval(changed), walked_s=self._tally.total_s,
+                ending=self._ending_written,
             ))
         record = self._store.session(self.session_id)
         assert record is not None, "a started session is never deleted"

@@ -1,5 +1,6 @@
 """Shared builders for the caregiver-side tests: scripts as dataclasses, and event sequences
-as the session machine emits them (state changes with triggers, cues, intents, errors)."""
+as the session machine emits them (state changes with the machine's trigger names, from
+`assistant/session_table.py`; cues, intents, errors)."""
 
 from __future__ import annotations
 
@@ -82,8 +83,8 @@ class EventTape:
 
 def start_walking(tape: EventTape) -> EventTape:
     """Warm-up, support check, and the first backward walk begins."""
-    tape.go("warm_up", "start").cue("Let's warm up.")
-    tape.go("support_check", "timeout", after_s=60).cue("Stand next to your wall. Say ready.")
+    tape.go("warm_up", "begin").cue("Let's warm up.")
+    tape.go("support_check", "phase_end", after_s=60).cue("Stand next to your wall. Say ready.")
     return tape.say("ready", after_s=4).go("walking", "ready")
 
 
@@ -93,10 +94,10 @@ def completed_session(intervals: int, walk_s: float, rest_s: float = 20.0) -> li
     for number in range(1, intervals + 1):
         tape.cue("Step back slowly.", after_s=1)
         if number < intervals:
-            tape.go("resting", "timeout", after_s=walk_s - 1)
-            tape.go("walking", "timeout", after_s=rest_s)
-    tape.go("cool_down", "timeout", after_s=walk_s - 1)
-    return tape.go("done", "timeout", after_s=60).events
+            tape.go("resting", "phase_end", after_s=walk_s - 1)
+            tape.go("walking", "phase_end", after_s=rest_s)
+    tape.go("cool_down", "phase_end", after_s=walk_s - 1)
+    return tape.go("done", "phase_end", after_s=60).events
 
 
 def paused_session(walk_s: float, pause_s: float) -> list[SessionEvent]:
@@ -104,8 +105,8 @@ def paused_session(walk_s: float, pause_s: float) -> list[SessionEvent]:
     tape = start_walking(EventTape())
     tape.say("pause", after_s=walk_s / 2).go("paused", "pause")
     tape.say("resume", after_s=pause_s).go("walking", "resume")
-    tape.go("cool_down", "timeout", after_s=walk_s / 2)
-    return tape.go("done", "timeout", after_s=60).events
+    tape.go("cool_down", "phase_end", after_s=walk_s / 2)
+    return tape.go("done", "phase_end", after_s=60).events
 
 
 def dizzy_session(walk_before_s: float = 10.0, to_emergency: bool = False) -> list[SessionEvent]:
@@ -113,9 +114,16 @@ def dizzy_session(walk_before_s: float = 10.0, to_emergency: bool = False) -> li
     tape = start_walking(EventTape())
     tape.say("dizzy", "I feel dizzy", after_s=walk_before_s).go("safety_pause", "dizzy")
     tape.cue("Stop. Hold your support. Sit down if you can.")
-    tape.go("check_in", "timeout", after_s=60).cue("Are you feeling better?")
+    tape.go("check_in", "rest_over", after_s=60).cue("Are you feeling better?")
     if to_emergency:
         tape.go("emergency", "dizzy_no_answer", after_s=40)
         return tape.cue("Stay where you are. I am calling your caregiver.").events
-    tape.say("yes", after_s=5)
-    return tape.go("done", "dizzy_end", after_s=1).events
+    tape.say("yes", after_s=5)  # better, but this script ends the session after dizziness
+    return tape.go("done", "yes", after_s=1).events
+
+
+def ended_by_walker_session(walk_s: float) -> list[SessionEvent]:
+    """The walker ends during the first walk: "end", "yes", a short cool-down, done."""
+    tape = start_walking(EventTape())
+    tape.say("end", after_s=walk_s).say("yes", after_s=3).go("cool_down", "yes")
+    return tape.go("done", "phase_end", after_s=30).events

@@ -12,7 +12,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from caregiver_helpers import EventTape, completed_session, dizzy_session, make_script
+from caregiver_helpers import (
+    EventTape,
+    completed_session,
+    dizzy_session,
+    ended_by_walker_session,
+    make_script,
+)
 from http_receiver import HttpReceiver, closed_port_url
 
 from assistant.alerts import FALLBACK_MESSAGE, Alerter, send_test_alert
@@ -141,7 +147,7 @@ def test_file_channel_appends_one_private_json_line_per_alert(tmp_path: Path) ->
     path = tmp_path / "alerts" / "alerts.jsonl"
     session = Session(make_script((AlertChannel("file", path=str(path)),)))
     tape = EventTape().go("warm_up", "start").go("emergency", "help", after_s=5)
-    session.play(tape.go("done", "emergency_timeout", after_s=10).events)
+    session.play(tape.go("done", "emergency_over", after_s=10).events)
     session.alerter.resend()
     session.finish()
     lines = [json.loads(line) for line in path.read_text().splitlines()]
@@ -155,7 +161,7 @@ def test_alerts_are_resent_on_the_emergency_cadence_until_emergency_ends(tmp_pat
     tape = EventTape().go("emergency", "help", after_s=100)
     for _ in range(2):  # the machine repeats its instructions every 30 s
         tape.cue("Stay where you are.", after_s=10).cue("Help is coming.", after_s=20)
-    tape.go("done", "emergency_timeout", after_s=5).cue("Goodbye.", after_s=30)
+    tape.go("done", "emergency_over", after_s=5).cue("Goodbye.", after_s=30)
     session.play(tape.events)
     session.finish()
     sent = [(p["repeat"], p["session_t_s"]) for p in session.alerter.sent]
@@ -173,15 +179,20 @@ def test_hearing_lost_alerts_with_the_error() -> None:
 
 
 def test_only_sessions_ended_for_reasons_the_walker_did_not_choose_alert() -> None:
-    aborted = EventTape().go("support_check", "timeout").go("done", "no_answer", after_s=80)
+    aborted = EventTape().go("support_check", "phase_end")
+    aborted.go("done", "support_unanswered", after_s=80)
     ended_by_walker = EventTape().go("stopped", "stop").go("done", "end", after_s=5)
-    kinds = []
-    for events in (completed_session(2, 30), ended_by_walker.events, aborted.events):
+
+    kinds, told = [], []
+    for events in (completed_session(2, 30), ended_by_walker.events, aborted.events,
+                   ended_by_walker_session(10.0), dizzy_session()):
         session = Session(make_script(()))
         session.play(events)
         session.finish()
         kinds.append([(p["kind"], p["reason"]) for p in session.alerter.sent])
-    assert kinds == [[], [], [("session_aborted", "no_answer")]]
+        told += session.told
+    assert kinds == [[], [], [("session_aborted", "support_unanswered")], [], []]
+    assert told == [], "an aborted session is news for the caregiver, not for the walker"
 
 
 def test_send_test_alert_reports_each_channel() -> None:

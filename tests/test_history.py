@@ -19,6 +19,7 @@ from caregiver_helpers import (
     EventTape,
     completed_session,
     dizzy_session,
+    ended_by_walker_session,
     make_script,
     paused_session,
     start_walking,
@@ -70,7 +71,7 @@ def test_several_sessions_keep_walked_time_status_and_safety_events(tmp_path: Pa
     assert (sessions[done].status, sessions[done].walked_s) == ("completed", pytest.approx(90))
     # A pause is the walker's own choice, not a safety event.
     assert (sessions[paused].safety_events, sessions[paused].walked_s) == (0, pytest.approx(40))
-    assert sessions[dizzy].status == "ended_early" and sessions[dizzy].end_reason == "dizzy_end"
+    assert sessions[dizzy].status == "ended_early" and sessions[dizzy].end_reason == "dizzy"
     assert (sessions[dizzy].safety_events, sessions[dizzy].dizzy_events) == (1, 1)
     assert sessions[dizzy].walked_s == pytest.approx(12.0)
     assert sessions[done].planned_walk_s == 30.0 and sessions[done].planned_intervals == 3
@@ -82,6 +83,22 @@ def test_sessions_are_listed_newest_first_and_limited(tmp_path: Path) -> None:
         listed = [s.id for s in store.sessions(limit=2)]
     # Same wall-clock start for each: the insertion order breaks the tie.
     assert listed == [ids[2], ids[1]]
+
+
+def test_ending_early_by_choice_is_not_completed_and_the_machine_has_the_last_word(
+    tmp_path: Path,
+) -> None:
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        chosen = record(store, ended_by_walker_session(walk_s=10.0))
+        recorder = HistoryRecorder(store, make_script())
+        for event in completed_session(1, 20.0):
+            recorder.on_event(event)
+        overridden = recorder.finish("pause_too_long")
+        chosen_record = store.session(chosen)
+    assert chosen_record is not None
+    assert (chosen_record.status, chosen_record.end_reason) == ("ended_early", "ended_by_walker")
+    assert chosen_record.walked_s == pytest.approx(13.0)  # until the walker's "yes"
+    assert (overridden.status, overridden.end_reason) == ("ended_early", "pause_too_long")
 
 
 def test_a_session_without_done_is_ended_early_with_the_given_reason(tmp_path: Path) -> None:
@@ -117,7 +134,7 @@ KILLED_CHILD = textwrap.dedent(
 
     recorder = HistoryRecorder(HistoryStore(sys.argv[1]), make_script())
     tape = start_walking(EventTape()).cue("Step back slowly.", after_s=9)
-    tape.go("resting", "timeout", after_s=21).go("walking", "timeout", after_s=20)
+    tape.go("resting", "phase_end", after_s=21).go("walking", "phase_end", after_s=20)
     tape.say("stop", after_s=8).go("stopped", "stop").say("resume", after_s=30)
     tape.go("walking", "resume").cue("Keep going.", after_s=6)
     for event in tape.events:
@@ -220,7 +237,7 @@ def test_history_command_prints_a_readable_table(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["Date", "Script", "Walked", "(min)", "Result", "Safety", "events"]
     newest, oldest = lines[2], lines[3]
-    assert "ended early (dizzy_end)" in newest and newest.split()[-1] == "1"
+    assert "ended early (dizzy)" in newest and newest.split()[-1] == "1"
     assert "1.5" in oldest and "completed" in oldest and oldest.split()[-1] == "0"
 
 
