@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from assistant.clock import Clock
+from assistant.errors import VoiceError
 from assistant.events import Cue, EventCallback, cue_event
 from assistant.script_model import VoiceSettings
 
@@ -76,7 +77,10 @@ PlayedCallback = Callable[[object, float], None]
 
 
 class SpokenCues:
-    """Renders each cue with the walker's current voice settings and plays it."""
+    """Renders each cue with the walker's current voice settings and plays it.
+
+    Every cue is also shown (`show`), for a caregiver watching. If no voice can render a
+    cue, it is shown and a chime (`fallback_sound`) is played: never a silent session."""
 
     def __init__(
         self,
@@ -84,10 +88,14 @@ class SpokenCues:
         speaker: Player,
         clock: Clock,
         emit: EventCallback,
+        show: Callable[[str], None] = lambda text: None,
+        fallback_sound: object | None = None,
         on_played: PlayedCallback | None = None,
         on_cut: Callable[[float], None] | None = None,
     ) -> None:
         self._renderer = renderer
+        self._show = show
+        self._fallback_sound = fallback_sound
         self._speaker = speaker
         self._clock = clock
         self._emit = emit
@@ -118,10 +126,16 @@ class SpokenCues:
         if not self._queue:
             return
         cue, voice = self._queue.popleft()
-        rendered = self._renderer.render(cue.text, voice.rate_wpm, voice.volume)
-        self._speaker.play(rendered.samples, rendered.rate_hz, now_s)  # type: ignore[attr-defined]
         self._current = cue
         self._emit(cue_event(now_s, cue.text, interrupted=False))
+        self._show(cue.text)
+        try:
+            rendered = self._renderer.render(cue.text, voice.rate_wpm, voice.volume)
+        except VoiceError:
+            if self._fallback_sound is not None:
+                self._speaker.play(self._fallback_sound, 16_000, now_s)
+            return
+        self._speaker.play(rendered.samples, rendered.rate_hz, now_s)  # type: ignore[attr-defined]
         if self._on_played is not None:
             self._on_played(rendered, now_s)
 

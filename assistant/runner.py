@@ -22,7 +22,6 @@ from assistant.events import (
     EventCallback,
     Intent,
     Transcript,
-    error_event,
     heard_event,
     intent_event,
 )
@@ -99,8 +98,9 @@ class SessionRunner:
         self._notices.put(text)
 
     def hearing_lost(self, reason: str) -> None:
-        """Safety rule 3: the assistant can no longer hear, so the walker is told to stop."""
-        self._emit(error_event(self._clock.now_s(), reason))
+        """Safety rule 3: the assistant can no longer hear, so the walker is told to stop.
+
+        The session logs the `error` event with the reason."""
         self.output.cut()
         self.session.hearing_lost(reason)
         self._speak_queued_cues()

@@ -1,14 +1,124 @@
-"""retrowalk start: not built yet."""
+"""retrowalk start: a live session, hands-free (or typed, with --console)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import time
+from pathlib import Path
+
+from assistant.errors import AudioDeviceError
+from assistant.script import load_script, resolve_script
+from assistant.script_model import ExerciseScript
+from assistant.timeline import format_timeline
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    return subparsers.add_parser("start", help="(not built yet)")
+    parser = subparsers.add_parser(
+        "start",
+        help="run a live session (the default script unless --script)",
+        description="Run a live exercise session. The assistant talks the walker through "
+        "the warm-up, the support check, the backward-walking intervals and the cool-down, "
+        "and listens for commands at any moment: stop, pause, I feel dizzy, help, "
+        "how much longer, repeat, continue. Without an audio device it falls back to a "
+        "console session, where commands are typed.",
+    )
+    parser.add_argument("--script", metavar="FILE", default=None,
+                        help="exercise script (a YAML file, or a bundled name: default, "
+                        "building, knee_friendly); default: the gentle beginner programme")
+    parser.add_argument("--console", action="store_true",
+                        help="type commands and read the cues on screen instead of speech")
+    parser.add_argument("--input-device", metavar="D", default=None,
+                        help="microphone: a number or part of a name (see 'retrowalk devices')")
+    parser.add_argument("--output-device", metavar="D", default=None,
+                        help="speaker: a number or part of a name (see 'retrowalk devices')")
+    parser.add_argument("--log", metavar="FILE", type=Path, default=None,
+                        help="write the event log (JSON Lines) to FILE")
+    parser.add_argument("--engine", choices=["auto", "vosk", "pocketsphinx"], default="auto",
+                        help="speech recognizer (auto: Vosk if a model is installed, "
+                        "else PocketSphinx)")
+    parser.add_argument("--vosk-model", metavar="DIR", default=None,
+                        help="a Vosk model folder to use")
+    parser.add_argument("--db", metavar="FILE", type=Path, default=None,
+                        help="history database (default: in your RetroWalk data folder)")
+    parser.add_argument("--no-history", action="store_true",
+                        help="do not record this session in the history")
+    parser.add_argument("--speed", type=float, default=1.0, metavar="N",
+                        help="console only: run the clock N times faster, to preview a "
+                        "script (default 1)")
+    return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    print("retrowalk start: not built yet")
-    return 1
+    script = load_script(resolve_script(args.script))
+    print(f"RetroWalk: {script.name} for {script.walker}.")
+    print(format_timeline(script))
+    if args.speed != 1.0 and not args.console:
+        print("retrowalk: --speed works with --console only", file=sys.stderr)
+        return 2
+    if not args.console:
+        try:
+            return _run_live(args, script)
+        except AudioDeviceError as err:
+            if args.input_device or args.output_device:
+                raise
+            print(f"No usable audio device ({err}).")
+            print("Starting a console session instead: type your commands.")
+    return _run_console(args, script)
+
+
+def _device(value: str | None) -> int | str | None:
+    return int(value) if value is not None and value.isdigit() else value
+
+
+def _run_live(args: argparse.Namespace, script: ExerciseScript) -> int:
+    from assistant.live import LiveOptions, run_live_session
+    from assistant.microphone import check_devices
+
+    check_devices(_device(args.input_device), _device(args.output_device))
+    options = LiveOptions(_device(args.input_device), _device(args.output_device), args.engine,
+                          args.vosk_model, args.log, args.db, not args.no_history)
+    wired = run_live_session(script, options, print)
+    return _report_end(wired.session.summary)
+
+
+def _run_console(args: argparse.Namespace, script: ExerciseScript) -> int:
+    from assistant.clock import MonotonicClock
+    from assistant.console import ConsoleScreen, run_console, stdin_reader
+    from assistant.cue_output import PrintedCues
+    from assistant.intents import load_phrase_table
+    from assistant.wiring import wire_session
+
+    clock = ScaledClock(args.speed) if args.speed != 1.0 else MonotonicClock()
+    screen = ConsoleScreen()
+    print("Type a command and press Enter at any time: ready, stop, pause, continue, "
+          "I feel dizzy, help, how much longer, repeat, yes, no, end. Ctrl-C ends safely.")
+    wired = wire_session(
+        script, clock, lambda events: PrintedCues(clock, events.emit, screen.show_cue),
+        log_path=args.log, db_path=args.db, record_history=not args.no_history,
+    )
+    try:
+        run_console(wired.runner, load_phrase_table(script.language), clock, stdin_reader(),
+                    lambda seconds: time.sleep(seconds / args.speed), screen)
+        wired.say_progress_advice()
+    finally:
+        wired.close()
+    return _report_end(wired.session.summary)
+
+
+class ScaledClock:
+    """Real time, sped up: for previewing a script on the console."""
+
+    def __init__(self, speed: float) -> None:
+        self._origin_s = time.monotonic()
+        self._speed = speed
+
+    def now_s(self) -> float:
+        return (time.monotonic() - self._origin_s) * self._speed
+
+
+def _report_end(summary: object) -> int:
+    completed = getattr(summary, "completed", False)
+    reason = getattr(summary, "end_reason", "")
+    print(f"Session {'completed' if completed else 'ended: ' + reason.replace('_', ' ')}.")
+    return 0
