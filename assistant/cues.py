@@ -44,6 +44,19 @@ END_QUESTION = "Do you want to end the session now? Say yes or no."
 KEEP_GOING = "Okay, let's carry on."
 ENDING_EARLY = "Okay, we will finish now."
 
+#: Said when the session ends, by end reason (the session machine's `ends`).
+END_TEXTS = {
+    "ended_by_walker": ENDING_EARLY,
+    "support_check_unanswered": SUPPORT_UNANSWERED,
+    "no_answer": NO_ANSWER_END,
+    "pause_too_long": PAUSE_TOO_LONG,
+    "dizzy": DIZZY_END,
+    "emergency_cancelled": EMERGENCY_CANCELLED,
+    "emergency": EMERGENCY_OVER,
+    "hearing_lost": HEARING_LOST,
+    "interrupted": INTERRUPTED,
+}
+
 #: Voice changes: (confirmation, said at the limit) per intent name.
 VOICE_ANSWERS = {
     "slower": ("I will speak more slowly.", "This is my slowest speed."),

@@ -88,12 +88,24 @@ def internal_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def endings_table() -> str:
+    """Which transitions end the session, and the end reason the summary and history get."""
+    rows = ["| trigger | from | end reason |", "| --- | --- | --- |"]
+    for row in TRANSITIONS:
+        if "ends" in row:
+            sources = ", ".join(_sources(row)) if row["trigger"] not in _EVERYWHERE else "any"
+            rows.append(f"| {_label(row)} | {sources} | `{row['ends']}` |")
+    return "\n".join(rows) + "\n"
+
+
 def session_markdown() -> str:
     """docs/session.md: the explanation, the diagram and the internal transitions."""
     states = ", ".join(f"`{name}`" for name in STATE_NAMES)
     return (
         f"{_INTRO}\nStates: {states}.\n\n```mermaid\n{mermaid_diagram()}```\n\n"
-        f"## Transitions that keep the state\n\n{internal_table()}"
+        f"## Transitions that keep the state\n\n{internal_table()}\n"
+        f"## How a session ends\n\nThe cool-down that follows an early end keeps the reason "
+        f"`ended_by_walker`.\n\n{endings_table()}"
     )
 
 

@@ -40,7 +40,7 @@ from assistant.session_table import (
     build_plan,
     encouragements,
     phase_label,
-    transition_reasons,
+    row_values,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -58,6 +58,8 @@ _HALT_REMINDERS = {
 }
 #: Ends after which the spoken summary of the walk is given.
 _SUMMARY_ENDS = ("completed", "ended_by_walker")
+#: Ends that cut off whatever was still to be said (safety rules 1 and 3).
+_URGENT_ENDS = ("hearing_lost", "interrupted")
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class SessionSummary:
 
     @property
     def total_walked_s(self) -> float:
+        """Backward-walking seconds in all intervals together."""
         return sum(self.walked_s)
 
 
@@ -126,7 +129,7 @@ class Session:
         self._end_reason = ""
         self._walked_s = [0.0] * script.walking.intervals
         self._safety_events = self._intents = 0
-        self._reasons = transition_reasons()
+        self._reasons, self._ends = row_values("reason"), row_values("ends")
         self._machine = build_machine(self)
 
     # ----- the public API -----
@@ -188,6 +191,7 @@ class Session:
 
     @property
     def finished(self) -> bool:
+        """True once the session is done, however it ended."""
         return self.state == DONE
 
     @property
@@ -350,23 +354,28 @@ class Session:
         self._prompt(check.question, check.reprompt_s, check.max_reprompts, "support_unanswered")
 
     def enter_paused(self, event: EventData) -> None:
+        """Stand still; the phase's time is frozen, and a very long pause ends the session."""
         self._say(cues.PAUSED, "safety")
         self._after(self._script.safety.pause_limit_s, "pause_too_long")
 
     def enter_stopped(self, event: EventData) -> None:
+        """After a stop (or a cancelled call for help): continue, or end?"""
         self._ask_continue_or_end()
 
     def enter_safety_pause(self, event: EventData) -> None:
+        """Dizzy: hold the support, sit, breathe; a check-in follows the rest (safety rule 4)."""
         self._dizzy_seen = True
         self._say(cues.DIZZY, "safety")
         self._after(self._script.safety.dizzy_rest_s, "rest_over")
 
     def enter_check_in(self, event: EventData) -> None:
+        """Ask whether the walker feels better; unanswered asks lead to an alert."""
         safety = self._script.safety
         re_asks = max(safety.unanswered_check_ins_before_alert - 1, 0)
         self._prompt(cues.CHECK_IN, safety.check_in_timeout_s, re_asks, "check_in_unanswered")
 
     def enter_help_pending(self, event: EventData) -> None:
+        """The window in which "cancel" calls the alert off (safety rule 5)."""
         window_s = self._script.safety.help_cancel_window_s
         self._say(cues.help_window_text(window_s), "safety")
         self._after(window_s, "help_window_over")
@@ -383,6 +392,7 @@ class Session:
                                                             every_s))
 
     def enter_done(self, event: EventData) -> None:
+        """Nothing more is timed; after a walk, the spoken summary."""
         self._agenda.clear()
         if self._end_reason in _SUMMARY_ENDS:
             completed = self._end_reason == "completed"
@@ -412,18 +422,23 @@ class Session:
     # ----- callbacks named by the table: conditions -----
 
     def has_more_intervals(self, event: EventData) -> bool:
+        """A rest (and another walk) follows this walk."""
         return self._plan[self._position + 1].state != COOL_DOWN
 
     def is_asking_to_end(self, event: EventData) -> bool:
+        """"Do you want to end the session now?" waits for its answer."""
         return self._asking_to_end
 
     def is_confirming(self, event: EventData) -> bool:
+        """"Say yes to walk again" waits for its answer."""
         return self._confirming
 
     def is_frozen_phase(self, event: EventData) -> bool:
+        """The transition leads back to the phase that was interrupted."""
         return self._plan[self._position].state == _edge(event)[1]
 
     def needs_confirmation(self, event: EventData) -> bool:
+        """Going back would mean walking backward: ask for a "yes" first (safety rule 2)."""
         return self._plan[self._position].state == WALKING
 
     def may_walk_again(self, event: EventData) -> bool:
@@ -431,6 +446,7 @@ class Session:
         return not self._dizzy_seen or self._script.safety.continue_after_dizzy
 
     def has_cool_down_left(self, event: EventData) -> bool:
+        """The interrupted phase came before the cool-down."""
         return self._plan[self._position].state != COOL_DOWN
 
     # ----- callbacks named by the table: what is said on the way -----
@@ -440,10 +456,12 @@ class Session:
         self._cues.clear()
 
     def say_stop(self, event: EventData) -> None:
+        """The stop instruction, at once, instead of anything not yet said (safety rule 1)."""
         self._cues.clear()
         self._say(cues.STOP, "safety")
 
     def say_help_cancelled(self, event: EventData) -> None:
+        """"Cancel" in the help window: no call."""
         self._say(cues.HELP_CANCELLED, "safety")
 
     def acknowledge_halt(self, event: EventData) -> None:
@@ -451,6 +469,7 @@ class Session:
         self._say(_HALT_REMINDERS[self.state], "safety")
 
     def ask_to_end(self, event: EventData) -> None:
+        """"End" in an ordinary phase: ask first; without an answer the question lapses."""
         self._asking_to_end = True
         self._say(cues.END_QUESTION, "prompt")
         timeout_s = self._script.safety.check_in_timeout_s
@@ -460,6 +479,7 @@ class Session:
         self._asking_to_end = False
 
     def keep_going(self, event: EventData) -> None:
+        """"No" to "do you want to end?": carry on."""
         self._asking_to_end = False
         self._cancel("end_question")
         self._say(cues.KEEP_GOING, "answer")
@@ -477,6 +497,7 @@ class Session:
         self._prompt(text, safety.prompt_timeout_s, safety.max_reprompts, "prompt_unanswered")
 
     def decline_confirmation(self, event: EventData) -> None:
+        """"No" to "say yes to walk again": stay, and say what can be said instead."""
         self._confirming = False
         if self.state == STOPPED:
             self._ask_continue_or_end()
@@ -492,45 +513,19 @@ class Session:
 
     # ----- callbacks named by the table: ends -----
 
-    def _end(self, reason: str, text: str | None = None, drop: bool = False) -> None:
-        if drop:
+    def end_session(self, event: EventData) -> None:
+        """Record why the session ends (the table's `ends`) and say it, once."""
+        source, dest = _edge(event)
+        reason = self._ends[(event.event.name, source, dest)]
+        if reason == "completed" and self._end_reason:
+            return  # the cool-down after an early end: the first reason stands
+        if reason == "ended_by_walker":
+            self._cool_down_s = min(self._script.cool_down.duration_s, SHORT_COOL_DOWN_S)
+        if reason in _URGENT_ENDS:
             self._cues.clear()
         self._end_reason = reason
-        if text:
-            self._say(text, "safety")
-
-    def end_completed(self, event: EventData) -> None:
-        """The cool-down is over: completed, unless the walker had asked to end early."""
-        self._end(self._end_reason or "completed")
-
-    def end_by_walker(self, event: EventData) -> None:
-        self._cool_down_s = min(self._script.cool_down.duration_s, SHORT_COOL_DOWN_S)
-        self._end("ended_by_walker")
-        self._say(cues.ENDING_EARLY, "answer")
-
-    def end_support_unanswered(self, event: EventData) -> None:
-        self._end("support_check_unanswered", cues.SUPPORT_UNANSWERED)
-
-    def end_no_answer(self, event: EventData) -> None:
-        self._end("no_answer", cues.NO_ANSWER_END)
-
-    def end_pause_too_long(self, event: EventData) -> None:
-        self._end("pause_too_long", cues.PAUSE_TOO_LONG)
-
-    def end_after_dizzy(self, event: EventData) -> None:
-        self._end("dizzy", cues.DIZZY_END)
-
-    def end_emergency_cancelled(self, event: EventData) -> None:
-        self._end("emergency_cancelled", cues.EMERGENCY_CANCELLED)
-
-    def end_emergency_over(self, event: EventData) -> None:
-        self._end("emergency", cues.EMERGENCY_OVER)
-
-    def end_hearing_lost(self, event: EventData) -> None:
-        self._end("hearing_lost", cues.HEARING_LOST, drop=True)
-
-    def end_interrupted(self, event: EventData) -> None:
-        self._end("interrupted", cues.INTERRUPTED, drop=True)
+        if reason in cues.END_TEXTS:
+            self._say(cues.END_TEXTS[reason], "answer" if reason == "ended_by_walker" else "safety")
 
 
 def _edge(event: EventData) -> tuple[str, str | None]:

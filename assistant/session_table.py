@@ -6,7 +6,8 @@ Each transition is a dict {trigger, source, dest, conditions/unless/before/after
 Intent triggers are named after the intent (IntentName); the others are timers or outside
 events. `dest: None` is an internal transition: a callback runs, the state stays. An optional
 `reason` names the transition in the `state` event where the trigger alone would not say why
-(the alerter reads why `emergency` was entered).
+(the alerter reads why `emergency` was entered). `ends` marks a transition that ends the
+session and gives the summary's end reason (its callback `end_session` says why, aloud).
 
 Extension of the contract's states: `help_pending`, the short window after "help" in which
 "cancel" calls the alert off (safety rule 5); `emergency` begins when the alert goes.
@@ -66,6 +67,8 @@ STATE_NAMES: list[str] = [state["name"] for state in STATES]
 
 
 def _row(trigger: str, source: str | list[str], dest: str | None, **extra: Any) -> dict[str, Any]:
+    if "ends" in extra:
+        extra["before"] = "end_session"
     return {"trigger": str(trigger), "source": source, "dest": dest, **extra}
 
 
@@ -79,13 +82,13 @@ _PLANNED = [
     _row("phase_end", WALKING, RESTING, conditions="has_more_intervals"),
     _row("phase_end", WALKING, COOL_DOWN, unless="has_more_intervals"),
     _row("phase_end", RESTING, WALKING),
-    _row("phase_end", COOL_DOWN, DONE, before="end_completed"),
-    _row("support_unanswered", SUPPORT_CHECK, DONE, before="end_support_unanswered"),
+    _row("phase_end", COOL_DOWN, DONE, ends="completed"),
+    _row("support_unanswered", SUPPORT_CHECK, DONE, ends="support_check_unanswered"),
     # "end" in an ordinary phase asks first; "yes" then ends with a (short) cool-down.
     _row(I.END, ORDINARY, None, unless="is_asking_to_end", after="ask_to_end"),
     _row(I.YES, _but(ORDINARY, COOL_DOWN), COOL_DOWN, conditions="is_asking_to_end",
-         before="end_by_walker"),
-    _row(I.YES, COOL_DOWN, DONE, conditions="is_asking_to_end", before="end_by_walker"),
+         ends="ended_by_walker"),
+    _row(I.YES, COOL_DOWN, DONE, conditions="is_asking_to_end", ends="ended_by_walker"),
     _row(I.NO, ORDINARY, None, conditions="is_asking_to_end", after="keep_going"),
     _row(I.READY, SUPPORT_CHECK, WALKING),
     _row(I.YES, SUPPORT_CHECK, WALKING),
@@ -103,15 +106,15 @@ _SAFETY = [
     _row(I.HELP, [HELP_PENDING, EMERGENCY], None, after="acknowledge_halt"),
     _row(I.CANCEL, HELP_PENDING, STOPPED, before="say_help_cancelled"),
     _row("help_window_over", HELP_PENDING, EMERGENCY, reason="help"),
-    _row(I.CANCEL, EMERGENCY, DONE, before="end_emergency_cancelled"),
-    _row("emergency_over", EMERGENCY, DONE, before="end_emergency_over"),
+    _row(I.CANCEL, EMERGENCY, DONE, ends="emergency_cancelled"),
+    _row("emergency_over", EMERGENCY, DONE, ends="emergency"),
     _row("rest_over", SAFETY_PAUSE, CHECK_IN),
-    _row(I.NO, CHECK_IN, DONE, conditions="is_confirming", before="end_after_dizzy"),
+    _row(I.NO, CHECK_IN, DONE, conditions="is_confirming", ends="dizzy"),
     _row(I.NO, CHECK_IN, EMERGENCY, unless="is_confirming", reason="dizzy_not_better"),
     _row("check_in_unanswered", CHECK_IN, EMERGENCY, reason="dizzy_no_answer"),
     _row("lost_hearing", _but(STATE_NAMES, DONE), DONE,
-         before="end_hearing_lost", reason="hearing_lost"),
-    _row("shut_down", _but(STATE_NAMES, DONE), DONE, before="end_interrupted",
+         ends="hearing_lost", reason="hearing_lost"),
+    _row("shut_down", _but(STATE_NAMES, DONE), DONE, ends="interrupted",
          reason="interrupted"),
 ]
 
@@ -121,42 +124,47 @@ _BACK = [
       for phase in ORDINARY),
     _row(I.RESUME, PAUSED, None, conditions="needs_confirmation", after="ask_confirmation"),
     _row(I.RESUME, STOPPED, None, conditions="may_walk_again", after="ask_confirmation"),
-    _row(I.RESUME, STOPPED, DONE, unless="may_walk_again", before="end_after_dizzy"),
+    _row(I.RESUME, STOPPED, DONE, unless="may_walk_again", ends="dizzy"),
     *(_row(I.YES, [PAUSED, STOPPED, CHECK_IN], phase,
            conditions=["is_confirming", "is_frozen_phase"]) for phase in ORDINARY),
     *(_row(intent, CHECK_IN, None, conditions="may_walk_again", unless="is_confirming",
            after="ask_confirmation")
       for intent in (I.YES, I.CANCEL)),
-    *(_row(intent, CHECK_IN, DONE, unless="may_walk_again", before="end_after_dizzy")
+    *(_row(intent, CHECK_IN, DONE, unless="may_walk_again", ends="dizzy")
       for intent in (I.YES, I.CANCEL)),
     _row(I.NO, [PAUSED, STOPPED], None, conditions="is_confirming", after="decline_confirmation"),
     _row(I.END, [PAUSED, STOPPED], COOL_DOWN, conditions="has_cool_down_left",
-         before="end_by_walker"),
-    _row(I.END, [PAUSED, STOPPED], DONE, unless="has_cool_down_left", before="end_by_walker"),
-    _row(I.END, CHECK_IN, DONE, conditions="is_confirming", before="end_after_dizzy"),
-    _row("prompt_unanswered", [PAUSED, STOPPED, CHECK_IN], DONE, before="end_no_answer"),
-    _row("pause_too_long", PAUSED, DONE, before="end_pause_too_long"),
+         ends="ended_by_walker"),
+    _row(I.END, [PAUSED, STOPPED], DONE, unless="has_cool_down_left", ends="ended_by_walker"),
+    _row(I.END, CHECK_IN, DONE, conditions="is_confirming", ends="dizzy"),
+    _row("prompt_unanswered", [PAUSED, STOPPED, CHECK_IN], DONE, ends="no_answer"),
+    _row("pause_too_long", PAUSED, DONE, ends="pause_too_long"),
 ]
 
 #: Every transition, in the order pytransitions tries them (the first whose conditions hold).
 TRANSITIONS: list[dict[str, Any]] = _PLANNED + _SAFETY + _BACK
 
 
-def transition_reasons() -> dict[tuple[str, str, str], str]:
-    """(trigger, source, dest) -> the trigger named in the `state` event, where it differs."""
-    reasons: dict[tuple[str, str, str], str] = {}
+#: Keys of a row that are ours, not pytransitions'.
+_OWN_KEYS = ("reason", "ends")
+
+
+def row_values(key: str) -> dict[tuple[str, str, str | None], str]:
+    """(trigger, source, dest) -> the row's `reason` or `ends`, for the rows that have one."""
+    values: dict[tuple[str, str, str | None], str] = {}
     for row in TRANSITIONS:
-        if "reason" not in row:
+        if key not in row:
             continue
         sources = row["source"] if isinstance(row["source"], list) else [row["source"]]
         for source in sources:
-            reasons[(row["trigger"], source, row["dest"])] = row["reason"]
-    return reasons
+            values[(row["trigger"], source, row["dest"])] = row[key]
+    return values
 
 
 def build_machine(model: object) -> Machine:
     """The pytransitions machine over `model`, whose methods the table names."""
-    rows = [{key: value for key, value in row.items() if key != "reason"} for row in TRANSITIONS]
+    rows = [{key: value for key, value in row.items() if key not in _OWN_KEYS}
+            for row in TRANSITIONS]
     return Machine(
         model=model,
         states=STATES,
