@@ -22,7 +22,7 @@ from transitions import EventData
 from assistant import cues
 from assistant.clock import Clock
 from assistant.events import Cue, EventCallback, Intent, error_event, state_event
-from assistant.intents_names import SAFETY_INTENTS
+from assistant.intents_names import SAFETY_INTENTS, IntentName
 from assistant.script_model import ExerciseScript, VoiceSettings
 from assistant.session_table import (
     ACTIVE,
@@ -56,6 +56,8 @@ _HALT_REMINDERS = {
     "help_pending": cues.HELP_PENDING_REMINDER,
     "emergency": cues.EMERGENCY,
 }
+#: Only intents reach the machine's triggers from outside; timers and ends are its own.
+_INTENT_TRIGGERS = frozenset(intent.value for intent in IntentName)
 #: Ends after which the spoken summary of the walk is given.
 _SUMMARY_ENDS = ("completed", "ended_by_walker")
 #: Ends that cut off whatever was still to be said (safety rules 1 and 3).
@@ -153,7 +155,7 @@ class Session:
         elif name in cues.VOICE_ANSWERS:
             self._voice, text = cues.change_voice(self._voice, name)
             self._say(text, "answer")
-        elif self.state != IDLE and name in self._machine.get_triggers(self.state):
+        elif name in _INTENT_TRIGGERS and name in self._machine.get_triggers(self.state):
             self.trigger(name)
 
     def tick(self) -> None:
@@ -273,7 +275,7 @@ class Session:
         return self._cool_down_s if phase.state == COOL_DOWN else phase.duration_s
 
     def _later_phases(self) -> list[Phase]:
-        return self._plan[self._position + 1:] if self._position >= 0 else self._plan
+        return self._plan[max(self._position, 0) + 1:]
 
     def _phase_remaining_s(self) -> float | None:
         if self._position < 0:

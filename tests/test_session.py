@@ -366,6 +366,37 @@ def test_safety_intents_act_in_every_active_state(state: str, intent: str) -> No
     assert run.session.state not in _MOVING  # nothing moves on by itself right after
 
 
+def test_after_dizziness_a_cancelled_help_call_does_not_lead_back_to_walking() -> None:
+    run = Run(make_script(continue_after_dizzy=False)).start()
+    run.to_walking()
+    run.say("dizzy")
+    run.say("help")
+    run.say("cancel")
+    assert run.session.state == "stopped"
+    run.say("resume")
+    assert run.states()[-1] == ("stopped", "done", "resume")
+    assert run.session.summary.end_reason == "dizzy"
+
+
+def test_stop_in_warm_up_asks_to_go_on_and_keeps_its_time() -> None:
+    run = Run().start()
+    run.advance(20)
+    run.say("stop")
+    run.say("resume")
+    assert run.texts("prompt")[-1] == cues.CONFIRM_GO_ON
+    run.say("yes")
+    assert run.session.status.phase_remaining_s == pytest.approx(40, abs=0.11)
+    run.advance(41)
+    assert run.states()[-1] == ("warm_up", "support_check", "phase_end")
+
+
+def test_timer_triggers_are_not_intents() -> None:
+    run = Run().start()
+    for name in ("phase_end", "shut_down", "lost_hearing", "begin"):
+        run.say(name)
+    assert run.states() == [("idle", "warm_up", "begin")]
+
+
 def test_hearing_lost_while_walking_says_stop_and_ends() -> None:
     run = Run().start()
     run.to_walking()
@@ -462,6 +493,7 @@ def test_intents_before_start_and_after_done_change_nothing() -> None:
     run = Run()
     run.say("stop")
     assert run.session.state == "idle" and run.states() == []
+    assert run.session.status.session_remaining_s == make_script().total_s
     run.start()
     run.session.interrupt()
     run.say("resume")
