@@ -127,16 +127,18 @@ class SpokenCues:
             return
         cue, voice = self._queue.popleft()
         self._current = cue
-        self._emit(cue_event(now_s, cue.text, interrupted=False))
-        self._show(cue.text)
         try:
             rendered = self._renderer.render(cue.text, voice.rate_wpm, voice.volume)
         except VoiceError:
+            rendered = None
             if self._fallback_sound is not None:
                 self._speaker.play(self._fallback_sound, 16_000, now_s)
-            return
-        self._speaker.play(rendered.samples, rendered.rate_hz, now_s)  # type: ignore[attr-defined]
-        if self._on_played is not None:
+        if rendered is not None:
+            self._speaker.play(rendered.samples, rendered.rate_hz, now_s)  # type: ignore[attr-defined]
+        # Logged once playing, so that whoever reads the event can see how long it lasts.
+        self._emit(cue_event(now_s, cue.text, interrupted=False))
+        self._show(cue.text)
+        if rendered is not None and self._on_played is not None:
             self._on_played(rendered, now_s)
 
     @property

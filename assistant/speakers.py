@@ -227,20 +227,26 @@ class RoomSpeaker:
 class RoomMicrophone:
     """An AudioSource listening to a VirtualRoom: 0.1 s chunks, each advancing the clock."""
 
-    def __init__(self, room: VirtualRoom, clock: SimulatedClock, chunk_s: float = CHUNK_S) -> None:
+    def __init__(self, room: VirtualRoom, clock: SimulatedClock, chunk_s: float = CHUNK_S,
+                 until_s: float | None = None) -> None:
         self.room = room
         self.clock = clock
         self.chunk_s = chunk_s
+        self.until_s = until_s
 
     def chunks(self) -> Iterator[AudioChunk]:
-        """Chunks until the walker's recording ends."""
+        """Chunks until the walker's recording ends, or (past it, in silence) until `until_s`."""
         size = int(round(self.chunk_s * self.room.rate_hz))
-        total_s = len(self.room.walker_samples) / self.room.rate_hz
-        while self.clock.now_s() < total_s - 1e-9:
+        while self.clock.now_s() < self._end_s() - 1e-9:
             start_s = self.clock.now_s()
             samples = self.room.microphone_chunk(start_s, size)
             self.clock.advance(size / self.room.rate_hz)
             yield AudioChunk(samples, self.room.rate_hz, start_s)
+
+    def _end_s(self) -> float:
+        # Read each time: a simulated walker may add to the recording as the session runs.
+        recording_s = len(self.room.walker_samples) / self.room.rate_hz
+        return recording_s if self.until_s is None else max(recording_s, self.until_s)
 
     def close(self) -> None:
         pass

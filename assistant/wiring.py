@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.clock import Clock
 from assistant.cue_output import CueOutput
@@ -15,6 +16,11 @@ from assistant.events import Cue, EventFanout
 from assistant.runner import SessionRunner
 from assistant.script_model import ExerciseScript
 from assistant.session import Session
+
+if TYPE_CHECKING:
+    from assistant.alerts import Alerter
+    from assistant.history import HistoryStore
+    from assistant.history_recorder import HistoryRecorder
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -31,9 +37,9 @@ class WiredSession:
     session: Session
     runner: SessionRunner
     closers: list[Callable[[], object]] = field(default_factory=list)
-    recorder: object | None = None
-    store: object | None = None
-    alerter: object | None = None
+    recorder: HistoryRecorder | None = None
+    store: HistoryStore | None = None
+    alerter: Alerter | None = None
 
     def say_progress_advice(self) -> None:
         """After a session, say how the programme will change next time (from the history)."""
@@ -98,7 +104,7 @@ def _attach_history(wired: WiredSession, db_path: str | Path | None) -> None:
 def _attach_alerts(wired: WiredSession, clock: Clock) -> None:
     from assistant.alerts import Alerter
 
-    session_id = getattr(wired.recorder, "session_id", None) or "unrecorded"
+    session_id = wired.recorder.session_id if wired.recorder is not None else "unrecorded"
     alerter = Alerter(wired.script, wired.events.emit, wired.runner.notify_walker,
                       session_id, clock=clock)
     wired.events.subscribe(alerter.on_event)

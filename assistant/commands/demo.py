@@ -1,14 +1,67 @@
-"""retrowalk demo: not built yet."""
+"""retrowalk demo: a complete simulated session with a synthesized walker, as a transcript."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from assistant.errors import RetroWalkError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    return subparsers.add_parser("demo", help="(not built yet)")
+    parser = subparsers.add_parser(
+        "demo",
+        help="a complete simulated session with a synthesized walker",
+        description="Run a whole session with a synthesized walker (espeak-ng) who says "
+        "\"I'm ready\" at the support check, asks how much longer, feels dizzy, recovers "
+        "and later ends the session. Prints a timestamped transcript and writes the "
+        "session's audio to a WAV file to listen to.",
+    )
+    parser.add_argument("--script", metavar="FILE", default="demo",
+                        help="exercise script (default: the short demo script)")
+    parser.add_argument("--audio-out", metavar="FILE", type=Path,
+                        default=Path("retrowalk-demo.wav"),
+                        help="where to write what the room heard (default: %(default)s)")
+    parser.add_argument("--log", metavar="FILE", type=Path, default=None,
+                        help="write the event log (JSON Lines) to FILE")
+    parser.add_argument("--engine", choices=["auto", "vosk", "pocketsphinx"], default="auto")
+    parser.add_argument("--echo-gain", type=float, default=0.3, metavar="G",
+                        help="how much of the assistant's voice reaches the microphone "
+                        "(default: %(default)s)")
+    return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    print("retrowalk demo: not built yet")
-    return 1
+    from assistant.audio import silence, write_wav
+    from assistant.demo import ReactiveWalker, transcript_lines
+    from assistant.script import load_script, resolve_script
+    from assistant.simulate import SimulationOptions, simulate_session
+    from assistant.speakers import RoomSpeaker, VirtualRoom
+    from assistant.wiring import WiredSession
+
+    script = load_script(resolve_script(args.script))
+    walkers: list[ReactiveWalker] = []
+
+    def join_in(wired: WiredSession, room: VirtualRoom, speaker: RoomSpeaker) -> None:
+        walker = ReactiveWalker(room, speaker, script.support_check.question)
+        wired.events.subscribe(walker.on_event)
+        walkers.append(walker)
+
+    print(f"Simulating \"{script.name}\" with a synthesized walker...")
+    result = simulate_session(
+        script, silence(1.0),
+        SimulationOptions(echo_gain=args.echo_gain, engine=args.engine, log_path=args.log,
+                          alerts=bool(script.alerts)),
+        on_wired=join_in,
+    )
+    for line in transcript_lines(result.events, walkers[0].said if walkers else []):
+        print(line)
+    try:
+        write_wav(args.audio_out, result.room_audio)
+    except OSError as err:
+        raise RetroWalkError(f"cannot write {args.audio_out}: {err.strerror}") from err
+    summary = result.summary
+    print(f"\nSession {'completed' if summary.completed else 'ended: ' + summary.end_reason}; "
+          f"{summary.total_walked_s:.0f} s of backward walking in {result.audio_s:.0f} s.")
+    print(f"Listen to it: {args.audio_out}")
+    return 0

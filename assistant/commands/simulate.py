@@ -1,14 +1,65 @@
-"""retrowalk simulate: not built yet."""
+"""retrowalk simulate: a whole session with a recording as the microphone."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from assistant.errors import RetroWalkError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    return subparsers.add_parser("simulate", help="(not built yet)")
+    parser = subparsers.add_parser(
+        "simulate",
+        help="run a session with a WAV file as the microphone, faster than real time",
+        description="Run a whole session with USER.wav as the microphone. The session's "
+        "clock is the audio position, so it runs faster than real time and its log is "
+        "the same every time. After the recording ends, the session goes on in silence "
+        "until it is over (unanswered questions end it safely).",
+    )
+    parser.add_argument("--audio-in", metavar="USER.wav", type=Path, required=True,
+                        help="what the walker says (a WAV file of any rate or channels)")
+    parser.add_argument("--script", metavar="FILE", default=None,
+                        help="exercise script (default: the bundled default script)")
+    parser.add_argument("--audio-out", metavar="SESSION.wav", type=Path, default=None,
+                        help="write what the room heard (walker and assistant)")
+    parser.add_argument("--log", metavar="FILE", type=Path, default=None,
+                        help="write the event log (JSON Lines); default: print it")
+    parser.add_argument("--echo-gain", type=float, default=0.0, metavar="G",
+                        help="mix the assistant's own voice back into the microphone at "
+                        "this gain, as a room would (0 to 1; default 0)")
+    parser.add_argument("--engine", choices=["auto", "vosk", "pocketsphinx"], default="auto")
+    parser.add_argument("--vosk-model", metavar="DIR", default=None)
+    parser.add_argument("--db", metavar="FILE", type=Path, default=None,
+                        help="record the session in this history database")
+    return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    print("retrowalk simulate: not built yet")
-    return 1
+    from assistant.audio import read_wav, write_wav
+    from assistant.script import load_script, resolve_script
+    from assistant.simulate import SimulationOptions, simulate_session
+
+    if not 0.0 <= args.echo_gain <= 1.0:
+        print("retrowalk simulate: --echo-gain must be between 0 and 1", file=sys.stderr)
+        return 2
+    script = load_script(resolve_script(args.script))
+    walker = read_wav(args.audio_in)
+    result = simulate_session(
+        script, walker,
+        SimulationOptions(echo_gain=args.echo_gain, engine=args.engine,
+                          vosk_model=args.vosk_model, log_path=args.log, db_path=args.db),
+    )
+    if args.log is None:
+        for event in result.events:
+            print(event.to_json_line())
+    if args.audio_out is not None:
+        try:
+            write_wav(args.audio_out, result.room_audio)
+        except OSError as err:
+            raise RetroWalkError(f"cannot write {args.audio_out}: {err.strerror}") from err
+    summary = result.summary
+    print(f"Session {'completed' if summary.completed else 'ended: ' + summary.end_reason} "
+          f"after {result.audio_s:.1f} s of audio.", file=sys.stderr)
+    return 0
