@@ -146,14 +146,16 @@ class Section:
 
     def number(self, key: str, low: float, high: float, *, whole: bool = False,
                required: bool = False, above: bool = True, nullable: bool = False,
-               unit: str = "seconds") -> Any:
-        """A number with `low < value <= high` (`low <= value` when not `above`)."""
+               unit: str = "seconds", hint: str = "") -> Any:
+        """A number with `low < value <= high` (`low <= value` when not `above`); `hint` is
+        added to an out-of-range message."""
         present, value = self.get(key, required)
         if not present or (value is None and nullable):
             if present:
                 self.values[key] = None
             return None
-        problem = number_problem(value, low, high, whole=whole, above=above, unit=unit)
+        problem = number_problem(value, low, high, whole=whole, above=above, unit=unit,
+                                 hint=hint)
         if problem:
             self.error(key, problem)
             return None
@@ -277,7 +279,7 @@ class Section:
 
 
 def number_problem(value: Any, low: float, high: float, *, whole: bool = False,
-                   above: bool = True, unit: str = "seconds") -> str | None:
+                   above: bool = True, unit: str = "seconds", hint: str = "") -> str | None:
     """What is wrong with a number that must lie in (low, high] (or [low, high]), or None."""
     kind = "a whole number" if whole else "a number"
     unit_text = f" {unit}" if unit else ""
@@ -293,5 +295,5 @@ def number_problem(value: Any, low: float, high: float, *, whole: bool = False,
     if whole and value != int(value):
         return f"must be a whole number ({allowed}), got {number_text(value)}"
     if (value <= low if above else value < low) or value > high:
-        return f"must be {allowed}, got {number_text(value)}"
+        return f"must be {allowed}, got {number_text(value)}{hint}"
     return None

@@ -46,6 +46,8 @@ _SAFETY_NUMBERS = {
     "pause_limit_s": (30, 3600, False), "emergency_repeat_s": (10, 300, False),
     "emergency_max_s": (60, 7200, False),
 }
+_LONG_INTERVAL_HINT = ("; a walk longer than 10 minutes needs limits.allow_long_intervals: true "
+                       "(if the physiotherapist agrees)")
 _CHANNEL_FIELD = {"webhook": "url", "command": "argv", "file": "path"}
 
 
@@ -143,12 +145,8 @@ def _cues(parent: Section, key: str, duration_s: float | None) -> Any:
 def _walking(root: Section, long_intervals: bool) -> Section:
     walking = root.section("walking", required=True)
     walking.number("intervals", 1, 50, whole=True, required=True, above=False, unit="")
-    walk_s = walking.number("walk_s", 0, INTERVAL_CAP_S, required=True)
-    if walk_s is not None and walk_s > INTERVAL_LIMIT_S and not long_intervals:
-        walking.error("walk_s", f"{number_text(walk_s)} seconds is longer than the 10-minute "
-                      "limit for one walking interval; shorten it, or set "
-                      "limits.allow_long_intervals: true if the physiotherapist agrees")
-        walking.values.pop("walk_s")
+    walking.number("walk_s", 0, INTERVAL_CAP_S if long_intervals else INTERVAL_LIMIT_S,
+                   required=True, hint="" if long_intervals else _LONG_INTERVAL_HINT)
     rest_s = walking.number("rest_s", 0, INTERVAL_LIMIT_S, required=True)
     walking.values["walk_cues"] = _cues(walking, "walk_cues", walking.values.get("walk_s"))
     walking.values["rest_cues"] = _cues(walking, "rest_cues", rest_s)
@@ -227,7 +225,8 @@ def _progression(root: Section, walking: Section, long_intervals: bool) -> None:
     progression = root.section("progression")
     progression.number("after_sessions", 1, 100, whole=True, above=False, unit="")
     progression.number("step_s", 0, 300)
-    progression.number("max_walk_s", 0, INTERVAL_CAP_S)
+    progression.number("max_walk_s", 0, INTERVAL_CAP_S if long_intervals else INTERVAL_LIMIT_S,
+                       hint="" if long_intervals else _LONG_INTERVAL_HINT)
     progression.number("max_total_walk_s", 0, SESSION_CAP_S)
     progression.flag("ease_off_after_dizzy")
     max_walk = progression.effective(Progression, "max_walk_s")
@@ -235,10 +234,6 @@ def _progression(root: Section, walking: Section, long_intervals: bool) -> None:
     walk_s, intervals = walking.values.get("walk_s"), walking.values.get("intervals")
     given = {key: "" if progression.has(key) else " (the default)"
              for key in ("max_walk_s", "max_total_walk_s")}
-    if max_walk > INTERVAL_LIMIT_S and not long_intervals:
-        progression.error("max_walk_s", f"{number_text(max_walk)} seconds is above the "
-                          "10-minute interval limit; lower it or set "
-                          "limits.allow_long_intervals: true")
     if walk_s is not None and max_walk < walk_s:
         progression.error("max_walk_s", f"{number_text(max_walk)}{given['max_walk_s']} is "
                           f"below walking.walk_s ({number_text(walk_s)}); set it to at least that")

@@ -73,9 +73,9 @@ def test_missing_file_exits_2_with_one_line(tmp_path: Path, capsys) -> None:
     missing = tmp_path / "nope.yaml"
     assert main(["check", str(missing)]) == 2
     _, err = capsys.readouterr()
-    assert err.splitlines() == [f"{missing}: error: no such script file; bundled scripts: "
-                                "building, default, knee_friendly, or give the path to a .yaml "
-                                "script"]
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{missing}: error: no such script file; ")
+    assert all(name in lines[0] for name in ("building", "default", "knee_friendly"))
 
 
 @pytest.mark.parametrize(

@@ -255,7 +255,7 @@ def test_support_question_without_its_answer_is_warned_about() -> None:
     assert warnings and warnings[0].startswith("t.yaml:6:13: warning: support_check.question: ")
 
 
-@pytest.mark.parametrize("name", ["default", "building", "knee_friendly"])
+@pytest.mark.parametrize("name", bundled_script_names())
 def test_shipped_scripts_are_valid_without_warnings(name: str) -> None:
     check = check_script(resolve_script(name))
     assert check.errors == [] and check.warnings == []
