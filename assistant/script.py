@@ -38,6 +38,7 @@ class ScriptCheck:
 
     @property
     def ok(self) -> bool:
+        """True when there are no errors (warnings allowed)."""
         return not self.errors
 
 
@@ -211,6 +212,7 @@ def _index(node: yaml.Node, path: FieldPath, key_mark: yaml.Mark | None, report:
 
 def _index_mapping(node: yaml.MappingNode, path: FieldPath, report: Report, count: list[int],
                    depth: int, overwrite: bool) -> bool:
+    """`_index` for each key and value of a mapping, and of the mappings it merges."""
     ok, seen = True, set()
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":

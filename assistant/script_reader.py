@@ -65,9 +65,11 @@ class Report:
         self._warnings: list[tuple[int, int, str]] = []
 
     def error(self, path: FieldPath, message: str, *, on_key: bool = False) -> None:
+        """An error about the field at `path` (at its key when `on_key`)."""
         self._add(self._errors, "error", path, message, on_key)
 
     def warning(self, path: FieldPath, message: str) -> None:
+        """A warning about the field at `path`; it does not make the script invalid."""
         self._add(self._warnings, "warning", path, message, False)
 
     def error_at(self, mark: yaml.Mark | None, message: str) -> None:
@@ -76,6 +78,7 @@ class Report:
         self.error_at_line(line, column, message)
 
     def error_at_line(self, line: int, column: int, message: str) -> None:
+        """A problem of the text at a known line and column (both from 1)."""
         self._errors.append((line, column, f"{self.source}:{line}:{column}: error: {message}"))
 
     def lines(self) -> tuple[list[str], list[str]]:
@@ -130,9 +133,11 @@ class Section:
         """False for a section that is absent: its own required fields are then not nagged."""
 
     def has(self, key: str) -> bool:
+        """Is `key` written in this mapping?"""
         return key in self.data
 
     def error(self, key: str | FieldPath, message: str) -> None:
+        """An error about one field of this mapping (or any path)."""
         self.report.error(self._path(key), message)
 
     def get(self, key: str, required: bool) -> tuple[bool, Any]:
@@ -163,6 +168,7 @@ class Section:
         return self.values[key]
 
     def flag(self, key: str) -> bool | None:
+        """A true/false value (YAML's yes/no count as such); numbers and texts are refused."""
         present, value = self.get(key, False)
         if present and not isinstance(value, bool):
             self.error(key, f"must be true or false, got {describe(value)}")

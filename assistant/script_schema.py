@@ -62,7 +62,22 @@ def read_script(root: Section, source: str) -> ExerciseScript | None:
     limits.finish()
     _voice(root)
     _phase(root, "warm_up")
+    _support_check(root)
+    walking = _walking(root, long_intervals)
+    _phase(root, "cool_down")
+    _safety(root)
+    _alerts(root)
+    _progression(root, walking, long_intervals)
+    _session_length(root, long_session)
+    root.finish()
+    if root.report.lines()[0]:
+        return None
+    return ExerciseScript(**root.values, source=source, raw=dict(root.data or {}))
+
+
+def _support_check(root: Section) -> None:
     support = root.section("support_check", required=True)
+    # The one prompt that must name its answer: "ready" is expected here, not an echo risk.
     question = support.text("question", required=True, spoken=True,
                             expected=frozenset({IntentName.READY}))
     phrases = root.report.phrases
@@ -74,16 +89,6 @@ def read_script(root: Section, source: str) -> ExerciseScript | None:
     support.number("reprompt_s", 5, 300)
     support.number("max_reprompts", 0, 10, whole=True, above=False, unit="")
     root.values["support_check"] = support.build(SupportCheck)
-    walking = _walking(root, long_intervals)
-    _phase(root, "cool_down")
-    _safety(root)
-    _alerts(root)
-    _progression(root, walking, long_intervals)
-    _session_length(root, long_session)
-    root.finish()
-    if root.report.lines()[0]:
-        return None
-    return ExerciseScript(**root.values, source=source, raw=dict(root.data or {}))
 
 
 def _language(root: Section) -> None:

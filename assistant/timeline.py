@@ -21,6 +21,7 @@ class TimelineRow:
 
     @property
     def duration_s(self) -> float:
+        """Seconds the phase lasts (0 for the support check, which waits for "ready")."""
         return self.end_s - self.start_s
 
 
