@@ -31,6 +31,8 @@ DIZZY_END = "Good. We will stop here for today. Sit and rest for a while."
 HELP_CANCELLED = "Okay, I will not call your caregiver."
 HELP_PENDING_REMINDER = "Say cancel to call it off."
 EMERGENCY = "Help is being called. Stay where you are. Sit down if you can."
+#: With no alert channel set up, nobody is being called: the walker must not be told so.
+EMERGENCY_NO_CHANNEL = "Stay where you are. Sit down if you can. Breathe slowly."
 EMERGENCY_CANCELLED = "Okay. The session has ended. Please tell your caregiver you are all right."
 EMERGENCY_OVER = "I will be quiet now. Stay seated and wait for help."
 HEARING_LOST = "Please stop and stand still. I can no longer hear you, so the session ends now."

@@ -389,7 +389,7 @@ class Session:
         self._after(safety.emergency_max_s, "emergency_over")
 
     def _repeat_emergency(self, at_s: float, every_s: float) -> None:
-        self._say(cues.EMERGENCY, "safety")
+        self._say(cues.EMERGENCY if self._script.alerts else cues.EMERGENCY_NO_CHANNEL, "safety")
         self._schedule(at_s + every_s, 3, "repeat", partial(self._repeat_emergency, at_s + every_s,
                                                             every_s))
 

@@ -11,6 +11,7 @@ from assistant.clock import SimulatedClock
 from assistant.events import Cue, Intent, SessionEvent
 from assistant.intents_names import SAFETY_INTENTS, StateName
 from assistant.script_model import (
+    AlertChannel,
     ExerciseScript,
     PhaseCues,
     SafetySettings,
@@ -44,6 +45,7 @@ def make_script(intervals: int = 3, **safety: object) -> ExerciseScript:
         safety=replace(
             SafetySettings(dizzy_rest_s=30, emergency_max_s=120, pause_limit_s=300), **safety
         ),
+        alerts=(AlertChannel("file", path="alerts.jsonl"),),
     )
 
 
@@ -262,6 +264,18 @@ def test_dizzy_then_not_better_alerts_and_emergency_repeats_then_ends() -> None:
     run.advance(2)
     assert run.states()[-1] == ("emergency", "done", "emergency_over")
     assert run.session.summary.end_reason == "emergency"
+
+
+def test_without_alert_channels_the_walker_is_not_told_help_is_called() -> None:
+    run = Run(replace(make_script(), alerts=())).start()
+    run.to_walking()
+    run.say("dizzy")
+    run.advance(31)
+    run.say("no")
+    assert run.states()[-1] == ("check_in", "emergency", "dizzy_not_better")
+    said = run.texts("safety")
+    assert cues.EMERGENCY not in said
+    assert said[-1] == cues.EMERGENCY_NO_CHANNEL
 
 
 def test_help_then_cancel_calls_nothing_and_asks() -> None:
