@@ -22,6 +22,7 @@ from caregiver_helpers import (
 from http_receiver import HttpReceiver, closed_port_url
 
 from assistant.alerts import FALLBACK_MESSAGE, Alerter, send_test_alert
+from assistant.cli import main
 from assistant.events import EventFanout, SessionEvent
 from assistant.script_model import AlertChannel, ExerciseScript
 
@@ -207,3 +208,44 @@ def test_send_test_alert_reports_each_channel() -> None:
     assert [(r.ok, r.attempts) for r in results] == [(True, 1), (False, 2)]
     assert receiver.bodies[0]["kind"] == "test"
     assert "refused" in results[1].detail.lower() or "reached" in results[1].detail
+
+
+def script_with_channels(tmp_path: Path, channels_yaml: str) -> Path:
+    """The bundled default script with the given `alerts: channels:` list."""
+    from assistant.script import default_script_path
+
+    text = default_script_path().read_text()
+    assert "  channels: []" in text
+    path = tmp_path / "with-alerts.yaml"
+    path.write_text(text.replace("  channels: []", "  channels:\n" + channels_yaml, 1))
+    return path
+
+
+def test_alert_test_command_exits_0_when_every_channel_delivers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alerts_file = tmp_path / "alerts.jsonl"
+    with HttpReceiver([200]) as receiver:
+        script = script_with_channels(
+            tmp_path,
+            f"    - {{type: webhook, url: '{receiver.url}', timeout_s: 2}}\n"
+            f"    - {{type: file, path: '{alerts_file}'}}\n",
+        )
+        assert main(["alert-test", str(script)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("OK ") == 2 and "FAILED" not in out
+    assert receiver.bodies[0]["kind"] == "test" and receiver.bodies[0]["walker"] == "friend"
+    assert json.loads(alerts_file.read_text())["kind"] == "test"
+
+
+def test_alert_test_command_exits_1_and_names_the_failing_channel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = script_with_channels(
+        tmp_path, f"    - {{type: webhook, url: '{closed_port_url()}', retries: 1}}\n"
+    )
+    assert main(["alert-test", str(script), "--retry-delay", "0.01"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED webhook:http://127.0.0.1 (2 attempt(s))" in out
+    assert main(["alert-test", "default"]) == 1
+    assert "no alert channels" in capsys.readouterr().out
