@@ -25,6 +25,8 @@ _LOGGER = logging.getLogger(__name__)
 
 #: No audio for this long means the microphone is gone.
 STALL_TIMEOUT_S = 2.0
+#: The first block may take longer: ALSA's pulse plugin was seen to need ~2 s to start.
+STARTUP_TIMEOUT_S = 6.0
 CONSOLE_HINT = "'retrowalk start --console' works without audio devices"
 
 
@@ -129,7 +131,7 @@ class MicrophoneSource:
         start_s: float | None = None
         samples_so_far = 0
         while self._stream is not None:
-            block = self._next_block()
+            block = self._next_block(STARTUP_TIMEOUT_S if start_s is None else None)
             if block is None:
                 return
             if self._resampler is not None:
@@ -150,12 +152,13 @@ class MicrophoneSource:
             stream.close()
             self._blocks.put(None)
 
-    def _next_block(self) -> Any:
+    def _next_block(self, timeout_s: float | None = None) -> Any:
+        timeout_s = max(timeout_s or 0.0, self.stall_timeout_s)
         try:
-            item = self._blocks.get(timeout=self.stall_timeout_s)
+            item = self._blocks.get(timeout=timeout_s)
         except queue.Empty as err:
             raise AudioDeviceError(
-                f"The microphone stopped working: no audio for {self.stall_timeout_s:g} s "
+                f"The microphone stopped working: no audio for {timeout_s:g} s "
                 f"(device {self.device or 'default'}); check it is plugged in"
             ) from err
         if isinstance(item, BaseException):

@@ -77,7 +77,7 @@ class SoundDeviceSpeaker:
     def play(self, samples: object, rate_hz: int, at_s: float) -> None:
         """Start playing at once, replacing anything playing; returns immediately."""
         audio = as_int16(samples, rate_hz)
-        self._ensure_stream()
+        self.open()
         with self._lock:
             self._cut_current()
             self._buffer, self._position = audio, 0
@@ -124,7 +124,9 @@ class SoundDeviceSpeaker:
             if self._position >= len(buffer):
                 self._buffer = None
 
-    def _ensure_stream(self) -> None:
+    def open(self) -> None:
+        """Open the device now (before the first cue): its errors surface at start-up, and
+        the stream's own start-up delay is not added to the first cue."""
         if self._stream is not None:
             return
         import sounddevice
