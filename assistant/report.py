@@ -90,6 +90,36 @@ def _weeks(sessions: Sequence[SessionRecord], all_days: Sequence[date]) -> tuple
     return tuple(rows)
 
 
+_SAFETY_WORDS = {"stop": "said stop", "dizzy": "said they felt dizzy", "help": "asked for help"}
+
+
+def safety_notes(store: HistoryStore, sessions: Sequence[SessionRecord]) -> list[list[str]]:
+    """Every safety event of the sessions, newest session first, as table rows:
+    when, what happened, and whether the caregiver was alerted."""
+    rows = []
+    for session in reversed(sessions):
+        if not session.safety_events:
+            continue
+        for record in store.events(session.id):
+            when = session.started_at + timedelta(seconds=float(record["t"]))
+            what = _safety_text(record)
+            if what:
+                rows.append([f"{when:%a %d %b %Y %H:%M}", what])
+    return rows
+
+
+def _safety_text(record: dict[str, object]) -> str:
+    if record["type"] == "intent" and record.get("intent") in _SAFETY_WORDS:
+        return f'The walker {_SAFETY_WORDS[str(record["intent"])]} ("{record.get("text", "")}").'
+    if record["type"] == "error":
+        return f"The assistant could not hear any more: {record.get('message', '')}"
+    if record["type"] == "state" and record.get("to") == "emergency":
+        return "The caregiver was alerted."
+    if record["type"] == "alert" and record.get("ok") is False:
+        return f"An alert could not be delivered ({record.get('channel')}: {record.get('detail')})."
+    return ""
+
+
 def draw_charts(data: ReportData, out_dir: Path) -> dict[str, Path]:
     """Draw the three charts as PNG files in `out_dir`; returns them by name."""
     # Imported here: matplotlib is slow to import and only the report needs it.
@@ -182,7 +212,12 @@ def _summary(data: ReportData) -> str:
     )
 
 
-def render_html(data: ReportData, charts: dict[str, Path], generated_at: datetime) -> str:
+def render_html(
+    data: ReportData,
+    charts: dict[str, Path],
+    generated_at: datetime,
+    safety_rows: Sequence[Sequence[str]] = (),
+) -> str:
     """The report page; `charts` are referenced by file name, beside the page."""
     walker = data.sessions[-1].walker if data.sessions else ""
     title = f"Backward walking report{' for ' + walker if walker else ''}"
@@ -221,6 +256,9 @@ def render_html(data: ReportData, charts: dict[str, Path], generated_at: datetim
               RESULT_WORDS.get(s.status, s.status), str(s.safety_events)]
              for s in reversed(data.sessions)], {2, 4},
         )]
+        if safety_rows:
+            parts += ["<h2>What happened at each safety event</h2>",
+                      _table(["When", "What happened"], safety_rows, set())]
     parts.append(f'<p class="note">Made by RetroWalk on {generated_at:%d %B %Y at %H:%M}. '
                  "Not medical advice: talk to the doctor or physiotherapist about changes.</p>")
     return (
@@ -240,7 +278,8 @@ def build_report(
         out_dir.mkdir(parents=True, exist_ok=True)
         charts = draw_charts(data, out_dir) if data.sessions else {}
         page = out_dir / "index.html"
-        page.write_text(render_html(data, charts, now), encoding="utf-8")
+        notes = safety_notes(store, data.sessions)
+        page.write_text(render_html(data, charts, now, notes), encoding="utf-8")
     except OSError as err:
         raise StoreError(
             f"report folder {out_dir}: could not write ({err.strerror}). "

@@ -76,6 +76,9 @@ def test_report_page_and_charts_show_the_sessions(history: Path, tmp_path: Path)
     assert re.search(r"09 March 2026</td><td[^>]*>2</td><td[^>]*>2</td><td[^>]*>2\.2</td>", text)
     assert text.count("Ended early") == 1 and "Completed" in text
     assert re.search(r"Wed 04 Mar 2026 09:30</td><td>gentle</td><td[^>]*>0\.2</td>", text)
+    # 64 s to the first walk, then 12 s walked before "I feel dizzy".
+    dizzy_row = "Wed 04 Mar 2026 09:31</td><td>The walker said they felt dizzy (&quot;I feel"
+    assert dizzy_row in text
     blue_bars = np.all(np.abs(imread(page.parent / "minutes_per_day.png")[..., :3]
                               - np.array([0x15, 0x65, 0xC0]) / 255) < 0.02, axis=-1)
     assert blue_bars.sum() > 200, "the minutes chart has bars"
