@@ -130,12 +130,22 @@ def _fetch(entry: ModelEntry, archive: Path, target_root: Path, show_progress: b
             total = int(response.headers.get("Content-Length") or 0) or None
             with archive.open("wb") as out:
                 return _copy_hashing(response, out, total, entry.name, show_progress)
+    except urllib.error.HTTPError as err:
+        raise ModelError(
+            f"Could not download {entry.name} from {entry.url}: the server answered "
+            f"{err.code} {err.reason}. {_by_hand(entry, target_root)}"
+        ) from err
     except (urllib.error.URLError, OSError, TimeoutError) as err:
         reason = getattr(err, "reason", err)
         raise ModelError(
-            f"Could not download {entry.name} from {entry.url} ({reason}). Offline? Download "
-            f"the zip elsewhere and unpack it into {target_root}/{entry.name}; {MEANWHILE}"
+            f"Could not download {entry.name} from {entry.url} ({reason}). Offline? "
+            f"{_by_hand(entry, target_root)}"
         ) from err
+
+
+def _by_hand(entry: ModelEntry, target_root: Path) -> str:
+    return (f"Download the zip elsewhere and unpack it into {target_root / entry.name}; "
+            f"{MEANWHILE}")
 
 
 def _copy_hashing(source: IO[bytes], out: IO[bytes], total: int | None, name: str,
