@@ -72,3 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("retrowalk: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:  # a bug: still one line for the user, the rest with --debug
+        if args.debug:
+            raise
+        _LOGGER.debug("unexpected error", exc_info=True)
+        print(f"retrowalk: internal error: {type(err).__name__}: {err} "
+              "(run 'retrowalk --debug ...' for details, and please report it)", file=sys.stderr)
+        return 70
