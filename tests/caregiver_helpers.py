@@ -4,7 +4,12 @@ as the session machine emits them (state changes with the machine's trigger name
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from assistant.clock import SimulatedClock
 from assistant.events import (
+    Intent,
     SessionEvent,
     cue_event,
     error_event,
@@ -127,3 +132,29 @@ def ended_by_walker_session(walk_s: float) -> list[SessionEvent]:
     tape = start_walking(EventTape())
     tape.say("end", after_s=walk_s).say("yes", after_s=3).go("cool_down", "yes")
     return tape.go("done", "phase_end", after_s=30).events
+
+
+def run_real_session(
+    script: ExerciseScript,
+    said: dict[float, str],
+    emit: Callable[[SessionEvent], None],
+    step_s: float = 0.5,
+    max_s: float = 3600.0,
+) -> Any:
+    """The real session machine on a simulated clock, as the runner drives it: the walker's
+    intents at the given times, a tick every `step_s`, each queued cue logged when said."""
+    from assistant.session import Session  # imported here: only these tests need it
+
+    clock = SimulatedClock()
+    session = Session(script, clock, emit)
+    session.start()
+    while not session.finished and clock.now_s() < max_s:
+        clock.advance(step_s)
+        name = said.get(round(clock.now_s(), 3))
+        if name:
+            emit(intent_event(clock.now_s(), name, name))
+            session.handle_intent(Intent(name, name, clock.now_s()))
+        session.tick()
+        for cue in session.take_cues():
+            emit(cue_event(clock.now_s(), cue.text, False))
+    return session

@@ -18,6 +18,7 @@ from caregiver_helpers import (
     dizzy_session,
     ended_by_walker_session,
     make_script,
+    run_real_session,
 )
 from http_receiver import HttpReceiver, closed_port_url
 
@@ -249,3 +250,27 @@ def test_alert_test_command_exits_1_and_names_the_failing_channel(
     assert "FAILED webhook:http://127.0.0.1 (2 attempt(s))" in out
     assert main(["alert-test", "default"]) == 1
     assert "no alert channels" in capsys.readouterr().out
+
+
+def test_the_real_machine_unanswered_dizzy_check_in_alerts_and_realerts(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from assistant.script import default_script_path, load_script
+
+    path = tmp_path / "alerts.jsonl"
+    script = replace(load_script(default_script_path()),
+                     alerts=(AlertChannel("file", path=str(path)),))
+    fanout, told = EventFanout(), []
+    alerter = Alerter(script, fanout.emit, told.append, "real-1", base_delay_s=FAST_S)
+    fanout.subscribe(alerter.on_event)
+    repeat_s = script.safety.emergency_repeat_s
+    run_real_session(script, {185.0: "ready", 190.0: "dizzy"}, fanout.emit, max_s=600)
+    assert alerter.close(10)
+    emergency_t = next(e.t_s for e in fanout.events if e.fields.get("to") == "emergency")
+    sent = [json.loads(line) for line in path.read_text().splitlines()]
+    assert {p["kind"] for p in sent} == {"dizzy_no_answer"}
+    times = [p["session_t_s"] for p in sent]
+    assert times[0] == emergency_t
+    assert len(sent) == 1 + int((600 - emergency_t) // repeat_s)
+    assert all(abs(b - a - repeat_s) <= 1.0 for a, b in zip(times, times[1:], strict=False))
+    assert told == []

@@ -22,6 +22,7 @@ from caregiver_helpers import (
     ended_by_walker_session,
     make_script,
     paused_session,
+    run_real_session,
     start_walking,
 )
 
@@ -246,3 +247,30 @@ def test_history_command_on_an_empty_history(
 ) -> None:
     assert main(["history", "--db", str(tmp_path / "none.sqlite3")]) == 0
     assert "No sessions recorded yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        {185.0: "ready", 265.0: "pause", 280.0: "resume", 282.0: "yes"},
+        {185.0: "ready", 200.0: "end", 202.0: "yes"},
+    ],
+    ids=["paused-and-completed", "ended-by-walker"],
+)
+def test_the_real_machine_and_the_history_agree(tmp_path: Path, said: dict[float, str]) -> None:
+    from assistant.script import default_script_path, load_script
+
+    script = load_script(default_script_path())
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        recorder = HistoryRecorder(store, script)
+        session = run_real_session(script, said, recorder.on_event)
+        before_finish = store.session(recorder.session_id)
+        finished = recorder.finish(session.summary.end_reason)
+        by_interval = store.intervals(recorder.session_id)
+    summary = session.summary
+    walked = [s for s in summary.walked_s if s > 0]
+    assert list(by_interval.values()) == pytest.approx(walked, abs=1e-6)
+    assert finished.walked_s == pytest.approx(summary.total_walked_s)
+    assert before_finish is not None, "the status is known as soon as `done` is reached"
+    assert (before_finish.status == "completed") == summary.completed
+    assert finished.end_reason == summary.end_reason
