@@ -124,28 +124,35 @@ def draw_charts(data: ReportData, out_dir: Path) -> dict[str, Path]:
     """Draw the three charts as PNG files in `out_dir`; returns them by name."""
     # Imported here: matplotlib is slow to import and only the report needs it.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import DateFormatter, date2num
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
-    def save(figure: Figure, name: str) -> Path:
-        figure.tight_layout()
-        path = out_dir / f"{name}.png"
-        FigureCanvasAgg(figure).print_png(str(path))
-        return path
-
-    days = date2num(list(data.minutes_by_day))
     charts: dict[str, Path] = {}
-    figure = Figure(figsize=(10, 4.5), dpi=100)
-    axes = figure.add_subplot()
-    axes.bar(days, list(data.minutes_by_day.values()), color="#1565c0")
-    _style(axes, "Backward walking per day", "minutes")
-    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
-    figure.autofmt_xdate()
-    charts["minutes_per_day"] = save(figure, "minutes_per_day")
+    for name, draw in (("minutes_per_day", _draw_minutes), ("completion", _draw_completion),
+                       ("safety", _draw_safety)):
+        figure = Figure(figsize=(10, 4.5), dpi=100)
+        draw(figure.add_subplot(), data)
+        figure.tight_layout()
+        charts[name] = out_dir / f"{name}.png"
+        FigureCanvasAgg(figure).print_png(str(charts[name]))
+    return charts
 
-    figure = Figure(figsize=(10, 4.5), dpi=100)
-    axes = figure.add_subplot()
+
+def _day_bars(axes: Axes, values: dict[date, float] | dict[date, int], colour: str) -> None:
+    from matplotlib.dates import DateFormatter, date2num
+
+    axes.bar(date2num(list(values)), list(values.values()), color=colour)
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    for label in axes.get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
+
+
+def _draw_minutes(axes: Axes, data: ReportData) -> None:
+    _day_bars(axes, data.minutes_by_day, "#1565c0")
+    _style(axes, "Backward walking per day", "minutes")
+
+
+def _draw_completion(axes: Axes, data: ReportData) -> None:
     positions = range(1, len(data.sessions) + 1)
     walked = [s.walked_s / 60.0 for s in data.sessions]
     colours = [_STATUS_COLOURS.get(s.status, "#757575") for s in data.sessions]
@@ -153,19 +160,16 @@ def draw_charts(data: ReportData, out_dir: Path) -> dict[str, Path]:
     planned = [((s.planned_walk_s or 0) * (s.planned_intervals or 0)) / 60.0 for s in data.sessions]
     axes.plot(positions, planned, "k_", markersize=30, markeredgewidth=3, label="planned")
     _style(axes, "Each session: minutes walked (green = completed)", "minutes")
-    axes.set_xlabel("session number in this period")
-    axes.legend()
-    charts["completion"] = save(figure, "completion")
+    axes.set_xlabel("session number in this period", fontsize=14)
+    axes.legend(fontsize=13)
 
-    figure = Figure(figsize=(10, 4.5), dpi=100)
-    axes = figure.add_subplot()
-    axes.bar(days, list(data.safety_by_day.values()), color="#c62828")
+
+def _draw_safety(axes: Axes, data: ReportData) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    _day_bars(axes, data.safety_by_day, "#c62828")
     _style(axes, "Safety events per day (stop, dizzy, help, lost hearing)", "events")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
-    figure.autofmt_xdate()
-    charts["safety"] = save(figure, "safety")
-    return charts
 
 
 def _style(axes: Axes, title: str, unit: str) -> None:
