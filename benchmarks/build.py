@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import yaml
 from tqdm import tqdm
 
 from assistant.audio import Samples, read_wav, write_wav
+from assistant.events import SAMPLE_RATE_HZ
 from assistant.walker_synth import SpeakerStyle
 from benchmarks.corpus import (
     OUT_DIR,
@@ -29,15 +31,16 @@ from benchmarks.corpus import (
     synth_prose,
 )
 from benchmarks.metrics import SAFETY
+from benchmarks.noise import normalize_level, scale_noise_for_snr, to_int16
 from benchmarks.plan import Plan
-from benchmarks.streams import NoiseBank, build_stream
+from benchmarks.streams import NoiseBank
 
 BABBLE_VOICES = ("en-us", "en-gb+f3", "en-029", "en-us+m7")
-#: What the walker says now and then in the session recording used for cost figures.
-SESSION_PHRASES = ("ready", "how much longer", "stop", "yes", "continue", "louder please",
-                   "i feel dizzy", "i'm okay", "time left", "say that again")
-#: Between the walker's remarks in the session recording (a quiet walker).
-SESSION_GAP_S = 40.0
+#: (seconds, words) of the walker in the 20-minute session recording: "ready" when asked
+#: (a few times, as people do), then a few ordinary requests.
+SESSION_REMARKS = ((252.0, "ready"), (262.0, "ready"), (275.0, "i'm ready"),
+                   (420.0, "how much longer"), (600.0, "louder please"),
+                   (800.0, "say that again"), (1000.0, "how much time is left"))
 
 
 @dataclass
@@ -117,24 +120,39 @@ def babble_talkers(seeds_dir: Path | None) -> list[Samples]:
 
 
 def session_recording(minutes: float, bank: NoiseBank) -> Path:
-    """A walker's session: a remark every 40 s over the dishwasher (or pink noise) at 20 dB."""
+    """A quiet walker over the dishwasher: "ready" at the support check, a few requests later.
+
+    Timed for `session_script()` (the support question comes after 4 minutes of warm-up)."""
     path = OUT_DIR / f"session_{minutes:g}min.wav"
     if path.is_file():
         return path
-    count = int(minutes * 60 / SESSION_GAP_S) + 1
+    length = int(minutes * 60 * SAMPLE_RATE_HZ)
+    track = np.zeros(length, dtype=np.float64)
     style = SpeakerStyle("en-gb", 140)
-    items = [synth_command_text(SESSION_PHRASES[i % len(SESSION_PHRASES)], style)
-             for i in range(count)]
-    noise = "doing_the_dishes" if "doing_the_dishes" in bank.names else "pink"
-    stream = build_stream("session", items, noise, 20.0, bank.make, seed=7,
-                          gap_s=SESSION_GAP_S)
-    samples = stream.samples[: int(minutes * 60 * 16000)]
+    scale = minutes / 20.0
+    for at_s, text in SESSION_REMARKS:
+        start = int(at_s * scale * SAMPLE_RATE_HZ)
+        spoken = normalize_level(cached_synthesize(text, style))[: max(length - start, 0)]
+        track[start : start + len(spoken)] += spoken
+    noise_name = "doing_the_dishes" if "doing_the_dishes" in bank.names else "pink"
+    noise = bank.make(noise_name, length, np.random.default_rng(7))
+    track += scale_noise_for_snr(track, noise, 20.0)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    write_wav(path, samples)
+    write_wav(path, to_int16(track))
     return path
 
 
-def synth_command_text(text: str, style: SpeakerStyle) -> Utterance:
-    samples = cached_synthesize(text, style)
-    return Utterance(f"session/{text}", samples, None, text, style.voice, "synth",
-                     len(samples) / 16000)
+def session_script() -> Path:
+    """The default script stretched to a session of about 20 minutes (written to out/)."""
+    from assistant.script import check_script, default_script_path
+
+    data = yaml.safe_load(default_script_path().read_text(encoding="utf-8"))
+    data["name"] = "Benchmark: 20 minutes"
+    data["warm_up"]["duration_s"] = 240
+    data["walking"].update(intervals=10, walk_s=45, rest_s=40)
+    data["progression"].update(max_walk_s=60, max_total_walk_s=450)
+    data.setdefault("limits", {}).update(allow_long_intervals=True, allow_long_session=True)
+    path = OUT_DIR / "session_20min.yaml"
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path if check_script(path).script is not None else default_script_path()

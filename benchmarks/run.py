@@ -20,7 +20,7 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.paths import SOURCE_ROOT, shared_data_dir, voice_models_dir
-from benchmarks.build import Corpora, build_corpora
+from benchmarks.build import Corpora, build_corpora, session_script
 from benchmarks.corpus import OUT_DIR
 from benchmarks.evaluate import (
     PROSE_GAP_S,
@@ -110,20 +110,25 @@ def probe(engine: str, wav: Path) -> dict[str, Any]:
     return dict(json.loads(lines[-1]))
 
 
-def simulate_speed(wav: Path, minutes: float) -> dict[str, Any]:
-    """How long `retrowalk simulate` takes over the session recording (wall seconds)."""
+def simulate_speed(engine: str, wav: Path) -> dict[str, Any]:
+    """Wall time of `retrowalk simulate` over the session recording, with a room echo."""
     log = OUT_DIR / "simulate_benchmark.jsonl"
+    log.unlink(missing_ok=True)
     command = [sys.executable, "-m", "assistant", "simulate", "--audio-in", str(wav),
+               "--script", str(session_script()), "--engine", engine, "--echo-gain", "0.3",
                "--log", str(log)]
     began = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     wall_s = time.perf_counter() - began
-    if result.returncode != 0:
+    if result.returncode != 0 or not log.is_file():
         reason = (result.stdout + result.stderr).strip().splitlines() or ["no output"]
-        return {"available": False, "reason": reason[-1]}
-    events = sum(1 for _ in log.open()) if log.is_file() else None
-    return {"available": True, "wall_s": wall_s, "audio_minutes": minutes,
-            "events": events, "per_20_minutes_s": wall_s * 20.0 / minutes}
+        return {"available": False, "reason": reason[-1][:300]}
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+    session_s = max((record["t"] for record in records), default=0.0)
+    return {"available": True, "wall_s": wall_s, "session_minutes": session_s / 60.0,
+            "events": len(records), "states": sum(r["type"] == "state" for r in records),
+            "intents": sum(r["type"] == "intent" for r in records),
+            "per_20_minutes_s": wall_s * 1200.0 / session_s if session_s else None}
 
 
 def benchmark_engine(engine: str, corpora: Corpora, plan: Plan) -> dict[str, Any]:
@@ -131,6 +136,7 @@ def benchmark_engine(engine: str, corpora: Corpora, plan: Plan) -> dict[str, Any
     assert corpora.session_wav is not None
     result = listen_all(engine, corpora, plan)
     result["probe"] = probe(engine, corpora.session_wav)
+    result["simulation"] = simulate_speed(engine, corpora.session_wav)
     return result
 
 
@@ -154,8 +160,6 @@ def main(argv: list[str] | None = None) -> int:
                                "skipped_engines": skipped, "notes": corpora.notes, "engines": {}}
     for engine in engines:
         results["engines"][engine] = benchmark_engine(engine, corpora, plan)
-    assert corpora.session_wav is not None
-    results["simulation"] = simulate_speed(corpora.session_wav, plan.session_minutes)
     results["speaker_stop"] = run_in_child(plan.speaker_trials)
     results["run_minutes"] = (time.perf_counter() - began) / 60.0
     markdown, json_path = write_reports(results, args.docs_dir)

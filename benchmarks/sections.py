@@ -44,7 +44,7 @@ def recognition_figures(engine: dict[str, Any], origin: str) -> dict[str, float 
 def cost_figures(engine: dict[str, Any], results: dict[str, Any]) -> dict[str, float | None]:
     """The cost targets' figures: CPU, memory, simulation, speaker silence."""
     probe = engine.get("probe", {})
-    simulation = results.get("simulation", {})
+    simulation = engine.get("simulation", {})
     simulated = simulation.get("per_20_minutes_s") if simulation.get("available") else None
     if simulated is None and probe.get("listen_wall_s") is not None:
         simulated = probe["listen_wall_s"] * 1200.0 / probe["audio_s"]
@@ -162,7 +162,7 @@ def cost_section(engine: dict[str, Any], results: dict[str, Any]) -> str:
     if "error" in probe:
         return f"The cost probe failed: {probe['error']}"
     listening = engine.get("listening_cost", {})
-    simulation = results.get("simulation", {})
+    simulation = engine.get("simulation", {})
     stop = results.get("speaker_stop", {})
     delays = stop.get("delays_s") or []
     rows = [
@@ -183,8 +183,9 @@ def cost_section(engine: dict[str, Any], results: dict[str, Any]) -> str:
 
 def simulation_text(simulation: dict[str, Any], probe: dict[str, Any]) -> str:
     if simulation.get("available"):
-        return (f"{simulation['per_20_minutes_s']:.1f} s with `retrowalk simulate` "
-                f"({simulation['wall_s']:.1f} s for {simulation['audio_minutes']:g} min)")
+        return (f"{simulation['per_20_minutes_s']:.1f} s per 20 min with `retrowalk simulate` "
+                f"({simulation['wall_s']:.1f} s for a {simulation['session_minutes']:.1f}-min "
+                f"session, echo gain 0.3, {simulation['events']} events)")
     if probe.get("listen_wall_s") is not None:
         scaled = probe["listen_wall_s"] * 1200.0 / probe["audio_s"]
         return (f"{scaled:.1f} s for the listening pipeline alone (`retrowalk simulate` "
