@@ -57,8 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+        format="%(levelname)s %(name)s: %(message)s" if args.debug
+        else "retrowalk: %(levelname)s: %(message)s",
     )
+    logging.addLevelName(logging.WARNING, "warning")
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
