@@ -153,6 +153,9 @@ def _draw_minutes(axes: Axes, data: ReportData) -> None:
 
 
 def _draw_completion(axes: Axes, data: ReportData) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     positions = range(1, len(data.sessions) + 1)
     walked = [s.walked_s / 60.0 for s in data.sessions]
     colours = [_STATUS_COLOURS.get(s.status, "#757575") for s in data.sessions]
@@ -177,6 +180,8 @@ def _style(axes: Axes, title: str, unit: str) -> None:
     axes.set_ylabel(unit, fontsize=15)
     axes.tick_params(labelsize=13)
     axes.grid(axis="y", alpha=0.3)
+    # Counts and minutes are never negative; an all-zero chart must not show -0.04.
+    axes.set_ylim(bottom=0, top=max(axes.get_ylim()[1], 1))
 
 
 _CSS = """
