@@ -40,6 +40,10 @@ GOOD_FIT = 0.9
 RECHECK_CHUNKS = 10
 #: Microphone windows quieter than this (int16 RMS) carry no evidence about the echo.
 QUIET_RMS = 10.0
+#: Cleaning that leaves over this share of a chunk's energy means the fit must be re-made,
+#: from the last `RECENT_S` seconds only.
+DIVERGED = 0.5
+RECENT_S = 0.1
 #: Residual RMS (int16 units) above which the cleaned audio counts as someone speaking.
 SPEECH_RMS = 300.0
 
@@ -113,6 +117,13 @@ class EchoGuard:
         if self._explained < GOOD_FIT or self._chunks_since_estimate >= RECHECK_CHUNKS:
             self._estimate()
         echo = self._predict(start, len(mic))
+        if _energy(mic - echo) > DIVERGED * _energy(mic):
+            # The echo moved (an output underrun shifts the rest of a cue) or the walker is
+            # talking: re-fit on the most recent audio only, and never make things louder.
+            self._estimate(RECENT_S)
+            echo = self._predict(start, len(mic))
+            if _energy(mic - echo) > _energy(mic):
+                echo = np.zeros(len(mic))
         residual = mic - echo
         self.reports.append(ChunkReport(chunk.start_s, chunk.end_s, _rms(echo), _rms(residual)))
         cleaned = np.clip(np.round(residual), -32768, 32767).astype(np.int16)
@@ -165,10 +176,12 @@ class EchoGuard:
             return np.zeros(length)
         return _shifted(self._reference, start, length, self._delay, self.half_taps) @ self._taps
 
-    def _estimate(self) -> None:
-        """Find delay and filter from the last second of microphone audio; keep if good."""
+    def _estimate(self, window_s: float = 1.0) -> None:
+        """Find delay and filter from the latest microphone audio; keep them if good."""
         window_start = self._history[0][0]
         mic = np.concatenate([samples for _, samples in self._history])
+        keep = min(len(mic), int(window_s * self.rate_hz))
+        window_start, mic = window_start + len(mic) - keep, mic[len(mic) - keep :]
         delay = self._best_delay(mic, window_start)
         if delay is None or _rms(mic) < QUIET_RMS:
             return  # nothing played, or nothing heard yet: no evidence either way
@@ -205,6 +218,10 @@ def _shifted(reference: Callable[[int, int], Floats], start: int, length: int, d
     width = 2 * half_taps + 1
     # Column j is the signal delayed by delay + half_taps - j samples.
     return np.lib.stride_tricks.sliding_window_view(span, width)[:length].copy()
+
+
+def _energy(samples: Floats) -> float:
+    return float(samples @ samples)
 
 
 def _rms(samples: Floats) -> float:

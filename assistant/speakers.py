@@ -28,6 +28,10 @@ _LOGGER = logging.getLogger(__name__)
 
 #: 10 ms blocks at 16 kHz: stop() takes effect within one block plus the device's latency.
 BLOCK_SIZE = 160
+#: Output buffer asked of the device. Measured through PulseAudio: "low" (~25 ms) cut off in
+#: 27 ms but underran (gaps, and a moving echo) when the machine was busy; 50 ms cuts off
+#: in about 70 ms.
+LATENCY_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -64,9 +68,11 @@ def as_int16(samples: object, rate_hz: int) -> Samples:
 class SoundDeviceSpeaker:
     """Plays int16 audio on a sound device, interruptibly (sounddevice OutputStream)."""
 
-    def __init__(self, device: int | str | None = None, block_size: int = BLOCK_SIZE) -> None:
+    def __init__(self, device: int | str | None = None, block_size: int = BLOCK_SIZE,
+                 latency_s: float | str = LATENCY_S) -> None:
         self.device = device
         self.block_size = block_size
+        self.latency_s = latency_s
         self.played: list[PlayedAudio] = []
         self.underflows = 0
         self._lock = threading.Lock()
@@ -134,7 +140,7 @@ class SoundDeviceSpeaker:
         try:
             self._stream = sounddevice.OutputStream(
                 samplerate=SAMPLE_RATE_HZ, channels=1, dtype="int16", device=self.device,
-                blocksize=self.block_size, latency="low", callback=self._callback,
+                blocksize=self.block_size, latency=self.latency_s, callback=self._callback,
             )
             self._stream.start()
         except (sounddevice.PortAudioError, ValueError) as err:
