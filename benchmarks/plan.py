@@ -34,6 +34,8 @@ class Plan:
     #: Minutes of the session recording used for CPU, memory and simulation speed.
     session_minutes: float
     speaker_trials: int
+    #: Time `retrowalk simulate` over a whole 20-minute session script.
+    simulate: bool = True
 
 
 FULL = Plan("full", SNRS_DB, synth_safety=None, synth_other=168, real_per_word=None,
@@ -45,6 +47,6 @@ QUICK = Plan("quick", (None, 10.0, 5.0), synth_safety=28, synth_other=14, real_p
 #: For the test suite: the smallest run that still exercises every part.
 TINY = Plan("tiny", (None, 10.0), synth_safety=4, synth_other=2, real_per_word=2,
             real_other_words=3, real_other_snrs_db=(None,), prose_minutes=0.2,
-            kathleen_sentences=2, session_minutes=0.3, speaker_trials=1)
+            kathleen_sentences=2, session_minutes=0.3, speaker_trials=1, simulate=False)
 
 PLANS = {plan.name: plan for plan in (FULL, QUICK, TINY)}

@@ -136,7 +136,8 @@ def benchmark_engine(engine: str, corpora: Corpora, plan: Plan) -> dict[str, Any
     assert corpora.session_wav is not None
     result = listen_all(engine, corpora, plan)
     result["probe"] = probe(engine, corpora.session_wav)
-    result["simulation"] = simulate_speed(engine, corpora.session_wav)
+    result["simulation"] = (simulate_speed(engine, corpora.session_wav) if plan.simulate
+                            else {"available": False, "reason": "not run in this plan"})
     return result
 
 

@@ -163,3 +163,33 @@ def test_a_tiny_run_writes_a_well_formed_report(tmp_path: Path) -> None:
         assert target.label in markdown
     table_rows = [line for line in markdown.splitlines() if line.startswith("|")]
     assert all(line.endswith("|") for line in table_rows)
+
+
+def test_silence_is_timed_from_the_stop_call_to_the_first_quiet_block() -> None:
+    from benchmarks.speaker_stop import SILENT_PEAK, silence_delay_s
+
+    loud, quiet = SILENT_PEAK * 10, 0
+    blocks = [(0.00, quiet), (0.01, loud), (0.02, loud), (0.03, loud), (0.04, loud),
+              (0.05, quiet), (0.06, quiet)]
+    assert silence_delay_s(blocks, stop_at=0.015) == pytest.approx(0.035)
+    assert silence_delay_s(blocks[:5], stop_at=0.015) is None
+
+
+def test_sampling_spreads_over_the_list_and_keeps_order() -> None:
+    from benchmarks.corpus import sample_evenly
+
+    picked = sample_evenly(list(range(100)), 5)
+    assert picked == sorted(picked) and len(picked) == 5
+    assert picked[0] == 0 and picked[-1] == 99
+    assert sample_evenly([1, 2], None) == [1, 2]
+
+
+def test_with_noise_every_noise_type_gets_its_share(spoken_stop: Utterance) -> None:
+    from benchmarks.evaluate import command_streams
+
+    bank = NoiseBank({}, [spoken_stop.samples, spoken_stop.samples[::-1]])
+    items = [spoken_stop] * 8
+    streams = list(command_streams("t", items, 10.0, bank.names, bank))
+    assert sorted(s.noise for s in streams) == sorted(bank.names)
+    assert sum(len(s.placements) for s in streams) == len(items)
+    assert [s.noise for s in command_streams("t", items, None, bank.names, bank)] == ["none"]
