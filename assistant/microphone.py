@@ -43,24 +43,35 @@ class DeviceInfo:
     is_default_output: bool
 
 
-def _sounddevice(refresh: bool = False) -> Any:
-    import sounddevice
-
+def load_sounddevice(refresh: bool = False) -> Any:
+    """The sounddevice module; AudioDeviceError when the PortAudio library is missing."""
+    try:
+        import sounddevice
+    except OSError as err:
+        raise AudioDeviceError(
+            f"PortAudio is not installed ({err}); install it with 'apt-get install "
+            f"libportaudio2'; {CONSOLE_HINT}"
+        ) from err
     if refresh:
         # PortAudio lists devices once, at start-up: re-read them (e.g. an audio server that
-        # started after us). Private, but the documented way to rescan (sounddevice #125).
-        sounddevice._terminate()
-        sounddevice._initialize()
+        # started after us). sounddevice has no public rescan; call only with no stream open.
+        try:
+            sounddevice._terminate()
+            sounddevice._initialize()
+        except sounddevice.PortAudioError as err:
+            raise AudioDeviceError(
+                f"Sound devices cannot be listed: {err}; {CONSOLE_HINT}"
+            ) from err
     return sounddevice
 
 
 def list_devices(refresh: bool = False) -> list[DeviceInfo]:
     """Every input and output device; `refresh` rescans (after plugging one in)."""
+    sd = load_sounddevice(refresh)
     try:
-        sd = _sounddevice(refresh)
         raw = sd.query_devices()
         default_in, default_out = _default_indexes(sd)
-    except Exception as err:  # PortAudio missing (OSError) or broken (PortAudioError)
+    except sd.PortAudioError as err:
         raise AudioDeviceError(f"Sound devices cannot be listed: {err}; {CONSOLE_HINT}") from err
     return [
         DeviceInfo(
@@ -174,7 +185,7 @@ class MicrophoneSource:
         self._blocks.put(np.array(indata[:, 0], dtype=np.int16))
 
     def _open(self) -> None:
-        sd = _sounddevice()
+        sd = load_sounddevice()
         try:
             try:
                 self._start_stream(sd, SAMPLE_RATE_HZ)

@@ -23,6 +23,7 @@ from assistant.audio import CHUNK_S, Samples, resample
 from assistant.clock import Clock, SimulatedClock
 from assistant.errors import AudioDeviceError
 from assistant.events import SAMPLE_RATE_HZ, AudioChunk
+from assistant.microphone import load_sounddevice
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -135,8 +136,7 @@ class SoundDeviceSpeaker:
         the stream's own start-up delay is not added to the first cue."""
         if self._stream is not None:
             return
-        import sounddevice
-
+        sounddevice = load_sounddevice()
         try:
             self._stream = sounddevice.OutputStream(
                 samplerate=SAMPLE_RATE_HZ, channels=1, dtype="int16", device=self.device,
