@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -78,6 +79,19 @@ def test_room_microphone_chunks_advance_the_clock() -> None:
     assert len(chunks) == 10
     assert [round(chunk.start_s, 3) for chunk in chunks[:3]] == [0.0, 0.1, 0.2]
     assert clock.now_s() == pytest.approx(1.0)
+
+
+def test_room_microphone_listens_past_the_recording_until_told() -> None:
+    """A session may outlast the walker's recording: the room is then silent but for cues."""
+    clock = SimulatedClock()
+    room = VirtualRoom(silence(1.0), echo_gain=0.5)
+    microphone = RoomMicrophone(room, clock, until_s=2.0)
+    first = list(itertools.islice(microphone.chunks(), 5))
+    room.add_assistant(np.full(RATE, 2000, dtype=np.int16), at_s=1.5)
+    rest = list(microphone.chunks())  # resumes where the clock is
+    assert len(first) + len(rest) == 20
+    assert rest[-1].start_s == pytest.approx(1.9)
+    assert np.all(rest[-1].samples == 1000)  # the echo of the cue, after the recording
 
 
 def test_float_and_other_rate_audio_is_converted() -> None:
