@@ -16,7 +16,8 @@ import yaml
 from assistant.errors import ScriptError
 from assistant.intents_names import IntentName
 
-_WORD = re.compile(r"[a-z0-9']+")
+# Letters of any script (Korean phrases too), digits and apostrophes.
+_WORD = re.compile(r"[\w']+")
 
 
 def normalize(text: str) -> str:

@@ -1,0 +1,104 @@
+"""From what the recognizer heard to the walker's intents, with asymmetric rules.
+
+Safety intents (stop, dizzy, help, pause) act on the first partial result that holds a safety
+phrase: a false stop is safe, a late one is not. Each utterance fires a safety intent at most
+once, so the final result of the same utterance does not fire it again. Everything else waits
+for the final result; intents that lead back to walking (resume, yes, ready, cancel) must also
+clear a confidence bar.
+
+Ordinary talk must not command anything: a transcript that is not exactly one phrase is
+ignored, except that a safety phrase at the start or the end of a short utterance still
+counts (a walker says "oh stop", or "stop, I need to..."; the recognizer often adds an
+unknown word for a breath or a noise beside the command).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from assistant.events import Intent, Transcript
+from assistant.intents import PhraseTable, normalize
+from assistant.intents_names import RESUMING_INTENTS, SAFETY_INTENTS, IntentName
+
+_LOGGER = logging.getLogger(__name__)
+
+#: What recognizers write for words outside the grammar.
+UNKNOWN_WORD = "[unk]"
+_UNKNOWN_TOKEN = "<unk>"
+
+
+@dataclass(frozen=True)
+class DecisionSettings:
+    """Thresholds of the decisions; each field names its unit."""
+
+    min_confidence: float = 0.5
+    """Confidence (0..1, the engine's own) a final result needs for a resuming intent.
+    A final without any confidence is taken as passing (the engine gives none)."""
+    max_extra_words: int = 2
+    """Unknown words (count) a short utterance may hold beside a safety phrase at its start
+    or end; longer utterances are ordinary talk, where a safety word does not count."""
+    safety_on_partials: bool = True
+    """Act on safety phrases in partial results (True), or wait for finals (False)."""
+
+
+class IntentDecider:
+    """Decides, transcript by transcript, which intent (if any) the walker gave."""
+
+    def __init__(self, table: PhraseTable, settings: DecisionSettings = DecisionSettings()) -> None:
+        self.table = table
+        self.settings = settings
+        self._fired_this_utterance = False
+
+    def decide(self, transcript: Transcript) -> Intent | None:
+        """The intent of this transcript, or None; call it for every partial and final."""
+        found = self._phrase_in(transcript.text)
+        if transcript.final:
+            already_fired = self._fired_this_utterance
+            self._fired_this_utterance = False
+            if found is None or already_fired:
+                return None
+            return self._decide_final(found, transcript)
+        if (found is None or self._fired_this_utterance or not self.settings.safety_on_partials
+                or found[0] not in SAFETY_INTENTS):
+            return None
+        self._fired_this_utterance = True
+        return Intent(found[0].value, found[1], transcript.at_s)
+
+    def _decide_final(self, found: tuple[IntentName, str], transcript: Transcript) -> Intent | None:
+        intent, phrase = found
+        confidence = transcript.confidence
+        if (intent in RESUMING_INTENTS and confidence is not None
+                and confidence < self.settings.min_confidence):
+            _LOGGER.debug("%r below the confidence bar (%.2f)", phrase, confidence)
+            return None
+        return Intent(intent.value, phrase, transcript.at_s)
+
+    def _phrase_in(self, text: str) -> tuple[IntentName, str] | None:
+        """The phrase this text is (any intent), or a safety phrase at its start or end."""
+        tokens = _tokens(text)
+        if not tokens or _UNKNOWN_TOKEN in tokens and len(tokens) == tokens.count(_UNKNOWN_TOKEN):
+            return None
+        exact = self.table.phrase_to_intent.get(" ".join(tokens))
+        if exact is not None:
+            return exact, " ".join(tokens)
+        if tokens.count(_UNKNOWN_TOKEN) > self.settings.max_extra_words:
+            return None
+        return self._safety_at_edge(tokens)
+
+    def _safety_at_edge(self, tokens: list[str]) -> tuple[IntentName, str] | None:
+        for length in range(len(tokens) - 1, 0, -1):
+            for words in (tokens[:length], tokens[-length:]):
+                phrase = " ".join(words)
+                intent = self.table.phrase_to_intent.get(phrase)
+                rest = len(tokens) - length
+                if intent in SAFETY_INTENTS and rest <= self.settings.max_extra_words:
+                    return intent, phrase
+        return None
+
+
+def _tokens(text: str) -> list[str]:
+    """Words of a transcript, with every unknown-word marker made one token."""
+    marked = text.replace(UNKNOWN_WORD, f" {_UNKNOWN_TOKEN} ")
+    return [_UNKNOWN_TOKEN if part == _UNKNOWN_TOKEN else normalize(part)
+            for part in marked.split() if part == _UNKNOWN_TOKEN or normalize(part)]
