@@ -38,6 +38,10 @@ class DecisionSettings:
     max_extra_words: int = 2
     """Unknown words (count) a short utterance may hold beside a safety phrase at its start
     or end; longer utterances are ordinary talk, where a safety word does not count."""
+    max_unknown_before_partial: int = 1
+    """Unknown words (count) a partial result may hold before a safety phrase and still act.
+    A partial is the start of what may become a long sentence, so it is held to a stricter
+    rule than a final: the phrase must end it, after at most this many unknown words."""
     safety_on_partials: bool = True
     """Act on safety phrases in partial results (True), or wait for finals (False)."""
 
@@ -52,15 +56,17 @@ class IntentDecider:
 
     def decide(self, transcript: Transcript) -> Intent | None:
         """The intent of this transcript, or None; call it for every partial and final."""
-        found = self._phrase_in(transcript.text)
         if transcript.final:
+            found = self._phrase_in(transcript.text)
             already_fired = self._fired_this_utterance
             self._fired_this_utterance = False
             if found is None or already_fired:
                 return None
             return self._decide_final(found, transcript)
-        if (found is None or self._fired_this_utterance or not self.settings.safety_on_partials
-                or found[0] not in SAFETY_INTENTS):
+        if self._fired_this_utterance or not self.settings.safety_on_partials:
+            return None
+        found = self._safety_in_partial(transcript.text)
+        if found is None:
             return None
         self._fired_this_utterance = True
         return Intent(found[0].value, found[1], transcript.at_s)
@@ -73,6 +79,16 @@ class IntentDecider:
             _LOGGER.debug("%r below the confidence bar (%.2f)", phrase, confidence)
             return None
         return Intent(intent.value, phrase, transcript.at_s)
+
+    def _safety_in_partial(self, text: str) -> tuple[IntentName, str] | None:
+        """A safety phrase ending the partial, after a few unknown words at most."""
+        tokens = _tokens(text)
+        leading = next((i for i, t in enumerate(tokens) if t != _UNKNOWN_TOKEN), len(tokens))
+        if leading > self.settings.max_unknown_before_partial:
+            return None
+        phrase = " ".join(tokens[leading:])
+        intent = self.table.phrase_to_intent.get(phrase)
+        return (intent, phrase) if intent in SAFETY_INTENTS else None
 
     def _phrase_in(self, text: str) -> tuple[IntentName, str] | None:
         """The phrase this text is (any intent), or a safety phrase at its start or end."""
