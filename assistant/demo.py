@@ -64,15 +64,20 @@ class ReactiveWalker:
 
 
 def transcript_lines(events: list[SessionEvent], said: list[WalkerLine]) -> list[str]:
-    """A readable, timestamped transcript of what was said and done."""
-    rows: list[tuple[float, int, str]] = [
-        (line.at_s, 0, f"Walker      says \"{line.text}\"") for line in said
-    ]
+    """A readable, timestamped transcript of what was said and done.
+
+    Events keep the order in which they happened; the walker's lines go in by time."""
+    waiting = sorted(said, key=lambda line: line.at_s)
+    lines: list[str] = []
     for event in events:
+        while waiting and waiting[0].at_s <= event.t_s:
+            line = waiting.pop(0)
+            lines.append(f"{_stamp(line.at_s)}  Walker      says \"{line.text}\"")
         text = _describe(event)
         if text:
-            rows.append((event.t_s, 1, text))
-    return [f"{_stamp(at_s)}  {text}" for at_s, _, text in sorted(rows, key=lambda r: r[:2])]
+            lines.append(f"{_stamp(event.t_s)}  {text}")
+    lines += [f"{_stamp(line.at_s)}  Walker      says \"{line.text}\"" for line in waiting]
+    return lines
 
 
 def _describe(event: SessionEvent) -> str | None:
