@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,8 @@ BLOCK_SIZE = 160
 #: 27 ms but underran (gaps, and a moving echo) when the machine was busy; 50 ms cuts off
 #: in about 70 ms.
 LATENCY_S = 0.05
+#: How long open() waits for the stream's first callback.
+STARTUP_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,17 @@ class SoundDeviceSpeaker:
         self._buffer: Samples | None = None
         self._position = 0
         self._stream: Any = None
+        self._running = threading.Event()
 
     def play(self, samples: object, rate_hz: int, at_s: float) -> None:
         """Start playing at once, replacing anything playing; returns immediately."""
         audio = as_int16(samples, rate_hz)
-        self.open()
+        if self._stream is None:
+            # Opening takes a while (PulseAudio: up to a second); the cue starts after it,
+            # and the echo guard needs to know when it really started.
+            opening_from_s = time.monotonic()
+            self.open()
+            at_s += time.monotonic() - opening_from_s
         with self._lock:
             self._cut_current()
             self._buffer, self._position = audio, 0
@@ -117,6 +126,7 @@ class SoundDeviceSpeaker:
 
     def _callback(self, outdata: Any, frames: int, _time: Any, status: Any) -> None:
         # Runs on the audio thread: copy the next block or silence, nothing else.
+        self._running.set()
         if status.output_underflow:
             self.underflows += 1
         with self._lock:
@@ -132,8 +142,8 @@ class SoundDeviceSpeaker:
                 self._buffer = None
 
     def open(self) -> None:
-        """Open the device now (before the first cue): its errors surface at start-up, and
-        the stream's own start-up delay is not added to the first cue."""
+        """Open the device and wait until it runs. Call it before the first cue: device
+        errors then surface at start-up, and the first cue is not delayed by it."""
         if self._stream is not None:
             return
         sounddevice = load_sounddevice()
@@ -149,6 +159,8 @@ class SoundDeviceSpeaker:
                 f"The speaker could not be opened (device {self.device or 'default'}): {err}; "
                 "run 'retrowalk devices' to list devices, or use 'retrowalk start --console'"
             ) from err
+        if not self._running.wait(STARTUP_TIMEOUT_S):
+            _LOGGER.warning("the speaker's stream has not started after %g s", STARTUP_TIMEOUT_S)
 
 
 class VirtualRoom:
