@@ -83,8 +83,10 @@ def build_corpora(plan: Plan, data_dir: Path | None, seeds_dir: Path | None) -> 
                              "or ../shared/data): real-speech figures are missing.")
         corpora.bank = NoiseBank({}, babble_talkers(seeds_dir))
     else:
-        corpora.real_commands = [clip for word in REAL_COMMAND_WORDS for clip in
-                                 sample_evenly(real_clips(data_dir, word), plan.real_per_word)]
+        limits = dict(plan.real_word_limits)
+        corpora.real_commands = [
+            clip for word in REAL_COMMAND_WORDS for clip in
+            sample_evenly(real_clips(data_dir, word), limits.get(word, plan.real_per_word))]
         others = [clip for word in REAL_OTHER_WORDS for clip in real_clips(data_dir, word)]
         corpora.real_other_words = sample_evenly(others, plan.real_other_words)
         corpora.kathleen = sample_evenly(kathleen(data_dir), plan.kathleen_sentences)

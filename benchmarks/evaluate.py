@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +28,7 @@ from benchmarks.metrics import (
     score_commands,
 )
 from benchmarks.pipeline import ListenRun
-from benchmarks.streams import Placement, Stream, build_stream
+from benchmarks.streams import GAP_S, Placement, Stream, build_stream
 
 #: At most this many utterances per stream: a few minutes of audio, modest memory.
 STREAM_MAX_ITEMS = 80
@@ -41,18 +40,36 @@ def condition_label(snr_db: float | None) -> str:
     return "clean" if snr_db is None else f"{snr_db:g} dB"
 
 
-def command_streams(name: str, items: list[Utterance], snr_db: float | None,
-                    noises: list[str], bank: Any, gap_s: float | None = None) -> Iterator[Stream]:
+@dataclass(frozen=True)
+class StreamSpec:
+    """A stream to build and listen to: which utterances, which noise at which SNR."""
+
+    kind: str
+    origin: str
+    name: str
+    items: list[Utterance]
+    noise: str
+    snr_db: float | None
+    gap_s: float
+
+    def build(self, bank: Any) -> Stream:
+        seed = zlib.crc32(f"{self.name}/{self.snr_db}".encode())
+        return build_stream(self.name, self.items, self.noise, self.snr_db, bank.make,
+                            seed=seed, gap_s=self.gap_s)
+
+
+def command_streams(kind: str, origin: str, items: list[Utterance], snr_db: float | None,
+                    noises: list[str], gap_s: float = GAP_S) -> list[StreamSpec]:
     """The items in streams: with noise, item i gets noise i mod len(noises)."""
     groups = [items] if snr_db is None else [items[i :: len(noises)] for i in range(len(noises))]
     kinds = ["none"] if snr_db is None else noises
-    extra = {} if gap_s is None else {"gap_s": gap_s}
-    for kind, group in zip(kinds, groups, strict=True):
+    specs = []
+    for noise, group in zip(kinds, groups, strict=True):
         for start in range(0, len(group), STREAM_MAX_ITEMS):
-            part = group[start : start + STREAM_MAX_ITEMS]
-            seed = zlib.crc32(f"{name}/{kind}/{start}/{snr_db}".encode())
-            yield build_stream(f"{name}/{kind}/{start}", part, kind, snr_db, bank.make,
-                               seed=seed, **extra)
+            name = f"{origin}/{condition_label(snr_db)}/{noise}/{start}"
+            specs.append(StreamSpec(kind, origin, name, group[start : start + STREAM_MAX_ITEMS],
+                                    noise, snr_db, gap_s))
+    return specs
 
 
 @dataclass
@@ -180,5 +197,5 @@ def placement_at(placements: list[Placement], t_s: float) -> Placement | None:
     return None
 
 
-__all__ = ["NONE", "RESUMING", "CommandTally", "Cost", "SpeechTally", "command_streams",
-           "condition_label", "PROSE_GAP_S"]
+__all__ = ["NONE", "RESUMING", "CommandTally", "Cost", "SpeechTally", "StreamSpec",
+           "command_streams", "condition_label", "PROSE_GAP_S"]

@@ -31,22 +31,29 @@ class Plan:
     prose_minutes: float
     #: Kathleen's read sentences (clean).
     kathleen_sentences: int | None
-    #: Minutes of the session recording used for CPU, memory and simulation speed.
+    #: Minutes of the session recording (simulation speed) and of it heard by the probe
+    #: (start-up, CPU share, memory).
     session_minutes: float
+    probe_minutes: float
     speaker_trials: int
     #: Time `retrowalk simulate` over a whole 20-minute session script.
     simulate: bool = True
+    #: Per real command word, a limit that overrides `real_per_word`.
+    real_word_limits: tuple[tuple[str, int], ...] = ()
 
 
-FULL = Plan("full", SNRS_DB, synth_safety=None, synth_other=168, real_per_word=None,
-            real_other_words=300, real_other_snrs_db=(None, 10.0), prose_minutes=31.0,
-            kathleen_sentences=None, session_minutes=20.0, speaker_trials=10)
-QUICK = Plan("quick", (None, 10.0, 5.0), synth_safety=28, synth_other=14, real_per_word=12,
-             real_other_words=30, real_other_snrs_db=(None,), prose_minutes=1.5,
-             kathleen_sentences=12, session_minutes=2.0, speaker_trials=3)
+FULL = Plan("full", SNRS_DB, synth_safety=140, synth_other=70, real_per_word=None,
+            real_other_words=200, real_other_snrs_db=(None,), prose_minutes=31.0,
+            kathleen_sentences=None, session_minutes=20.0, probe_minutes=5.0,
+            speaker_trials=10, real_word_limits=(("yes", 50), ("no", 50)))
+QUICK = Plan("quick", (None, 10.0, 5.0), synth_safety=8, synth_other=4, real_per_word=4,
+             real_other_words=10, real_other_snrs_db=(None,), prose_minutes=0.75,
+             kathleen_sentences=6, session_minutes=1.0, probe_minutes=1.0, speaker_trials=3,
+             simulate=False)
 #: For the test suite: the smallest run that still exercises every part.
-TINY = Plan("tiny", (None, 10.0), synth_safety=4, synth_other=2, real_per_word=2,
-            real_other_words=3, real_other_snrs_db=(None,), prose_minutes=0.2,
-            kathleen_sentences=2, session_minutes=0.3, speaker_trials=1, simulate=False)
+TINY = Plan("tiny", (None, 10.0), synth_safety=3, synth_other=1, real_per_word=1,
+            real_other_words=2, real_other_snrs_db=(None,), prose_minutes=0.1,
+            kathleen_sentences=1, session_minutes=0.2, probe_minutes=0.2, speaker_trials=1,
+            simulate=False)
 
 PLANS = {plan.name: plan for plan in (FULL, QUICK, TINY)}

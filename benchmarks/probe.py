@@ -34,13 +34,14 @@ FALLBACK_CUES = (
 )
 
 
-def wav_chunks(path: Path) -> Iterator[AudioChunk]:
-    """A 16 kHz mono WAV read 0.1 s at a time, never whole (as a microphone delivers it)."""
+def wav_chunks(path: Path, limit_s: float) -> Iterator[AudioChunk]:
+    """The first `limit_s` seconds of a 16 kHz mono WAV, read 0.1 s at a time, never whole
+    (as a microphone delivers it)."""
     with wave.open(str(path), "rb") as wav:
         rate = wav.getframerate()
         size = int(rate * CHUNK_S)
         offset = 0
-        while frames := wav.readframes(size):
+        while offset < limit_s * rate and (frames := wav.readframes(size)):
             samples = np.frombuffer(frames, dtype="<i2").copy()
             yield AudioChunk(samples, rate, offset / rate)
             offset += len(samples)
@@ -75,10 +76,9 @@ def _collect_strings(value: Any, found: list[str]) -> None:
 
 def start_up(engine: str) -> tuple[Any, Any, dict[str, float]]:
     """Load the recognizer and the decider, pre-render the cues; the seconds each took."""
+    from assistant.intents import load_phrase_table
     from assistant.listener import IntentDecider
     from assistant.recognizers.select import make_recognizer
-
-    from assistant.intents import load_phrase_table
     from assistant.script_model import VoiceSettings
     from assistant.voice import make_renderer
 
@@ -94,16 +94,16 @@ def start_up(engine: str) -> tuple[Any, Any, dict[str, float]]:
                                  "cues": count, "start_up_s": rendered - began}
 
 
-def probe(engine: str, audio: Path) -> dict[str, Any]:
+def probe(engine: str, audio: Path, minutes: float) -> dict[str, Any]:
     """Start up, then listen to `audio`: timings, CPU share, real-time factor, peak memory."""
     from assistant.listening import listen
 
     recognizer, decider, startup = start_up(engine)
     events: list[SessionEvent] = []
     with wave.open(str(audio), "rb") as wav:
-        audio_s = wav.getnframes() / wav.getframerate()
+        audio_s = min(wav.getnframes() / wav.getframerate(), minutes * 60.0)
     cpu_start, wall_start = time.process_time(), time.perf_counter()
-    listen(wav_chunks(audio), recognizer, decider, events.append)
+    listen(wav_chunks(audio, audio_s), recognizer, decider, events.append)
     cpu_s, wall_s = time.process_time() - cpu_start, time.perf_counter() - wall_start
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {**startup, "engine": getattr(recognizer, "engine", engine), "audio_s": audio_s,
@@ -117,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--engine", default="pocketsphinx")
     parser.add_argument("--audio", type=Path, required=True)
+    parser.add_argument("--minutes", type=float, default=5.0, help="listen to this much")
     args = parser.parse_args(argv)
-    print(json.dumps(probe(args.engine, args.audio)))
+    print(json.dumps(probe(args.engine, args.audio, args.minutes)))
     return 0
 
 

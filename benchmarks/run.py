@@ -27,13 +27,15 @@ from benchmarks.evaluate import (
     CommandTally,
     Cost,
     SpeechTally,
+    StreamSpec,
     command_streams,
     condition_label,
 )
-from benchmarks.pipeline import ENGINES, engine_problem, listen_to
+from benchmarks.pipeline import ENGINES, engine_problem
 from benchmarks.plan import PLANS, Plan
 from benchmarks.report import write_reports
 from benchmarks.speaker_stop import run_in_child
+from benchmarks.workers import listen_streams
 
 DOCS_DIR = (SOURCE_ROOT or Path.cwd()) / "docs"
 
@@ -65,44 +67,44 @@ def choose_engines(wanted: str) -> tuple[list[str], dict[str, str]]:
     return chosen, skipped
 
 
-def jobs_for(corpora: Corpora, plan: Plan) -> list[tuple[str, str, Any]]:
-    """(kind, origin, stream) for every stream to listen to; streams are built lazily."""
+def stream_specs(corpora: Corpora, plan: Plan) -> list[StreamSpec]:
+    """Every stream to listen to, in the order of the report."""
     noises = corpora.bank.names
-    jobs: list[tuple[str, str, Any]] = []
+    specs: list[StreamSpec] = []
     for origin, items in (("synth", corpora.synth_commands), ("real", corpora.real_commands)):
         for snr in plan.snrs_db if items else ():
-            jobs += [("command", origin, s) for s in
-                     command_streams(f"{origin}-commands", items, snr, noises, corpora.bank)]
+            specs += command_streams("command", origin, items, snr, noises)
     for snr in plan.real_other_snrs_db if corpora.real_other_words else ():
-        jobs += [("words", f"real words {condition_label(snr)}", s) for s in command_streams(
-            "real-words", corpora.real_other_words, snr, noises, corpora.bank)]
+        specs += command_streams("speech", f"real words {condition_label(snr)}",
+                                 corpora.real_other_words, snr, noises)
     for origin, items in (("synth prose", corpora.prose), ("kathleen", corpora.kathleen)):
         if items:
-            jobs += [("speech", origin, s) for s in command_streams(
-                origin, items, None, noises, corpora.bank, gap_s=PROSE_GAP_S)]
-    return jobs
+            specs += command_streams("speech", origin, items, None, noises, gap_s=PROSE_GAP_S)
+    return specs
 
 
-def listen_all(engine: str, corpora: Corpora, plan: Plan) -> dict[str, Any]:
+def listen_all(engine: str, corpora: Corpora, plan: Plan, workers: int) -> dict[str, Any]:
     """Listen to every stream with `engine` and score it."""
     commands, cost = CommandTally(), Cost()
     speech: dict[str, SpeechTally] = {}
-    jobs = jobs_for(corpora, plan)
-    for kind, origin, stream in tqdm(jobs, desc=f"Listening ({engine})", unit="stream"):
-        run = listen_to(stream.samples, engine)
+    specs = stream_specs(corpora, plan)
+    results = listen_streams(specs, engine, corpora.bank, workers)
+    for spec, stream, run in tqdm(results, total=len(specs), desc=f"Listening ({engine})",
+                                  unit="stream"):
         cost.add(run)
-        if kind == "command":
-            commands.add(origin, stream, run)
+        if spec.kind == "command":
+            commands.add(spec.origin, stream, run)
         else:
-            speech.setdefault(origin, SpeechTally()).add(stream, run)
+            speech.setdefault(spec.origin, SpeechTally()).add(stream, run)
     return {"commands": commands.summary(),
             "false_activations": {name: tally.summary() for name, tally in speech.items()},
-            "listening_cost": cost.summary(), "streams": len(jobs)}
+            "listening_cost": cost.summary(), "streams": len(specs), "workers": workers}
 
 
-def probe(engine: str, wav: Path) -> dict[str, Any]:
+def probe(engine: str, wav: Path, minutes: float) -> dict[str, Any]:
     """Start-up, CPU share and peak memory from a fresh process listening to `wav`."""
-    command = [sys.executable, "-m", "benchmarks.probe", "--engine", engine, "--audio", str(wav)]
+    command = [sys.executable, "-m", "benchmarks.probe", "--engine", engine, "--audio", str(wav),
+               "--minutes", f"{minutes:g}"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     lines = result.stdout.strip().splitlines()
     if result.returncode != 0 or not lines:
@@ -131,11 +133,12 @@ def simulate_speed(engine: str, wav: Path) -> dict[str, Any]:
             "per_20_minutes_s": wall_s * 1200.0 / session_s if session_s else None}
 
 
-def benchmark_engine(engine: str, corpora: Corpora, plan: Plan) -> dict[str, Any]:
-    """Everything about one engine."""
+def benchmark_engine(engine: str, corpora: Corpora, plan: Plan,
+                     workers: int) -> dict[str, Any]:
+    """Everything about one engine; cost and speed are measured alone, after the corpus."""
     assert corpora.session_wav is not None
-    result = listen_all(engine, corpora, plan)
-    result["probe"] = probe(engine, corpora.session_wav)
+    result = listen_all(engine, corpora, plan, workers)
+    result["probe"] = probe(engine, corpora.session_wav, plan.probe_minutes)
     result["simulation"] = (simulate_speed(engine, corpora.session_wav) if plan.simulate
                             else {"available": False, "reason": "not run in this plan"})
     return result
@@ -147,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a small sanity run (< 2 min)")
     parser.add_argument("--engine", default="all", choices=["all", *ENGINES])
+    parser.add_argument("--jobs", type=int, default=2, metavar="N",
+                        help="listen to the corpus with N processes (default 2; cost figures "
+                        "are always measured alone)")
     parser.add_argument("--plan", choices=sorted(PLANS), help=argparse.SUPPRESS)
     parser.add_argument("--docs-dir", type=Path, default=DOCS_DIR,
                         help="where benchmarks.md and benchmarks.json go (default: docs/)")
@@ -160,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"plan": plan.name, "sizes": corpora.sizes(),
                                "skipped_engines": skipped, "notes": corpora.notes, "engines": {}}
     for engine in engines:
-        results["engines"][engine] = benchmark_engine(engine, corpora, plan)
+        results["engines"][engine] = benchmark_engine(engine, corpora, plan, args.jobs)
     results["speaker_stop"] = run_in_child(plan.speaker_trials)
     results["run_minutes"] = (time.perf_counter() - began) / 60.0
     markdown, json_path = write_reports(results, args.docs_dir)

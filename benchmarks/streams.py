@@ -29,7 +29,7 @@ from benchmarks.noise import (
 LEAD_S = 0.5
 #: From the end of one utterance to the start of the next: room for an end-of-utterance
 #: final result, and for a late intent to be charged to the right utterance.
-GAP_S = 1.6
+GAP_S = 1.2
 
 
 @dataclass(frozen=True)

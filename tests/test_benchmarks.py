@@ -109,11 +109,18 @@ def spoken_stop() -> Utterance:
                      len(samples) / SAMPLE_RATE_HZ)
 
 
+@pytest.fixture(scope="module")
+def talkers() -> list[np.ndarray]:
+    return [synthesize(text, SpeakerStyle(voice, 160)) for text, voice in
+            (("the weather stays dry for most of us", "en-us"),
+             ("slice the onions thinly and let them soften", "en-029"))]
+
+
 @pytest.mark.parametrize("noise", ["white", "pink", "brown", "babble"])
 @pytest.mark.parametrize("wanted_db", [10.0, 0.0])
-def test_a_mix_at_a_given_snr_measures_that_snr(spoken_stop: Utterance, noise: str,
-                                                wanted_db: float) -> None:
-    bank = NoiseBank({}, [spoken_stop.samples, spoken_stop.samples[::-1]])
+def test_a_mix_at_a_given_snr_measures_that_snr(spoken_stop: Utterance, talkers: list,
+                                                noise: str, wanted_db: float) -> None:
+    bank = NoiseBank({}, talkers)
     items = [spoken_stop, spoken_stop]
     clean, _ = layout(items)
     stream = build_stream("t", items, noise, wanted_db, bank.make, seed=3)
@@ -189,7 +196,9 @@ def test_with_noise_every_noise_type_gets_its_share(spoken_stop: Utterance) -> N
 
     bank = NoiseBank({}, [spoken_stop.samples, spoken_stop.samples[::-1]])
     items = [spoken_stop] * 8
-    streams = list(command_streams("t", items, 10.0, bank.names, bank))
+    streams = [spec.build(bank) for spec in
+               command_streams("command", "t", items, 10.0, bank.names)]
     assert sorted(s.noise for s in streams) == sorted(bank.names)
     assert sum(len(s.placements) for s in streams) == len(items)
-    assert [s.noise for s in command_streams("t", items, None, bank.names, bank)] == ["none"]
+    clean = command_streams("command", "t", items, None, bank.names)
+    assert [spec.build(bank).noise for spec in clean] == ["none"]
