@@ -37,8 +37,9 @@ class PocketSphinxSettings:
 
     filler_words: int = 300
     """How many frequent English words compete with the phrases (count)."""
-    filler_weight: float = 1e-3
-    """Grammar weight of each filler word relative to a phrase (1.0 = equal; ratio)."""
+    filler_weight: float = 1e-10
+    """Grammar weight of each filler word relative to a phrase (1.0 = equal; ratio). Low,
+    so that a phrase wins whenever it fits the sound about as well as a filler does."""
     noise_probability: float = 0.1
     """Probability of a noise/breath filler between words (PocketSphinx `fillprob`)."""
     silence_probability: float = 0.1
@@ -47,6 +48,9 @@ class PocketSphinxSettings:
     """An utterance ends when its hypothesis has not changed for this long (seconds)."""
     max_utterance_s: float = 8.0
     """An utterance is closed after this long even in steady noise (seconds)."""
+    min_edge_filler_s: float = 0.15
+    """A filler word shorter than this at the start or end of an utterance is taken for a
+    click or breath and dropped (seconds)."""
 
 
 def model_dir() -> str:
@@ -118,6 +122,7 @@ class PocketSphinxRecognizer:
                  settings: PocketSphinxSettings = PocketSphinxSettings()) -> None:
         self.settings = settings
         self._vocabulary = set(table.vocabulary())
+        self._min_edge_s = settings.min_edge_filler_s
         self._decoder = self._load(build_grammar(table, settings))
         self._in_utterance = False
         self._utterance_frames = 0
@@ -128,8 +133,9 @@ class PocketSphinxRecognizer:
         try:
             import pocketsphinx
 
+            folder = model_dir()
             decoder = pocketsphinx.Decoder(
-                hmm=os.path.join(model_dir(), "en-us"), dict=os.path.join(model_dir(), "cmudict-en-us.dict"),
+                hmm=os.path.join(folder, "en-us"), dict=os.path.join(folder, "cmudict-en-us.dict"),
                 lm=None, loglevel="FATAL", bestpath=False,
                 fillprob=self.settings.noise_probability,
                 silprob=self.settings.silence_probability,
@@ -193,8 +199,15 @@ class PocketSphinxRecognizer:
 
     def _words(self) -> str:
         """The best path's words; every filler word (not in any phrase) becomes "[unk]"."""
-        words = [_ALTERNATE.sub("", s.word) for s in self._segments()]
-        return " ".join(w if w in self._vocabulary else UNKNOWN_WORD for w in words)
+        words = [(_ALTERNATE.sub("", s.word), (s.end_frame - s.start_frame + 1) / _FRAMES_PER_S)
+                 for s in self._segments()]
+        words = [(w if w in self._vocabulary else UNKNOWN_WORD, length) for w, length in words]
+        # Short fillers at the edges are clicks and breaths around a command, not words.
+        while words and words[0][0] == UNKNOWN_WORD and words[0][1] < self._min_edge_s:
+            words.pop(0)
+        while words and words[-1][0] == UNKNOWN_WORD and words[-1][1] < self._min_edge_s:
+            words.pop()
+        return " ".join(w for w, _ in words)
 
     def _confidence(self) -> float | None:
         """The least word posterior of the phrase words (PocketSphinx's own estimate)."""
