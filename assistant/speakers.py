@@ -34,7 +34,11 @@ BLOCK_SIZE = 160
 #: 27 ms but underran (gaps, and a moving echo) when the machine was busy; 50 ms cuts off
 #: in about 70 ms.
 LATENCY_S = 0.05
-#: How long open() waits for the stream's first callback.
+#: open() returns once the stream has run this long: through PulseAudio, a microphone
+#: opened while the output stream was younger than ~2 s heard an echo the guard could not
+#: follow (0 dB instead of 43 dB on the first cue). See docs/audio.md.
+SETTLE_S = 2.0
+#: How much longer open() waits for a stream that does not start.
 STARTUP_TIMEOUT_S = 5.0
 
 
@@ -83,7 +87,8 @@ class SoundDeviceSpeaker:
         self._buffer: Samples | None = None
         self._position = 0
         self._stream: Any = None
-        self._running = threading.Event()
+        self._frames_out = 0
+        self._settled = threading.Event()
 
     def play(self, samples: object, rate_hz: int, at_s: float) -> None:
         """Start playing at once, replacing anything playing; returns immediately."""
@@ -126,7 +131,9 @@ class SoundDeviceSpeaker:
 
     def _callback(self, outdata: Any, frames: int, _time: Any, status: Any) -> None:
         # Runs on the audio thread: copy the next block or silence, nothing else.
-        self._running.set()
+        self._frames_out += frames
+        if self._frames_out >= SETTLE_S * SAMPLE_RATE_HZ:
+            self._settled.set()
         if status.output_underflow:
             self.underflows += 1
         with self._lock:
@@ -142,8 +149,8 @@ class SoundDeviceSpeaker:
                 self._buffer = None
 
     def open(self) -> None:
-        """Open the device and wait until it runs. Call it before the first cue: device
-        errors then surface at start-up, and the first cue is not delayed by it."""
+        """Open the device and wait until it has run for SETTLE_S. Call it before the first
+        cue: device errors then surface at start-up, and the first cue is not delayed."""
         if self._stream is not None:
             return
         sounddevice = load_sounddevice()
@@ -159,8 +166,9 @@ class SoundDeviceSpeaker:
                 f"The speaker could not be opened (device {self.device or 'default'}): {err}; "
                 "run 'retrowalk devices' to list devices, or use 'retrowalk start --console'"
             ) from err
-        if not self._running.wait(STARTUP_TIMEOUT_S):
-            _LOGGER.warning("the speaker's stream has not started after %g s", STARTUP_TIMEOUT_S)
+        if not self._settled.wait(SETTLE_S + STARTUP_TIMEOUT_S):
+            _LOGGER.warning("the speaker's stream has not settled after %g s",
+                            SETTLE_S + STARTUP_TIMEOUT_S)
 
 
 class VirtualRoom:
