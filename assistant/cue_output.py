@@ -12,6 +12,9 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
+import numpy as np
+import numpy.typing as npt
+
 from assistant.clock import Clock
 from assistant.errors import VoiceError
 from assistant.events import Cue, EventCallback, cue_event
@@ -60,8 +63,21 @@ class PrintedCues:
         return False
 
 
+class RenderedAudio(Protocol):
+    """A cue as audio (see `assistant.voice.RenderedCue`)."""
+
+    @property
+    def samples(self) -> npt.NDArray[np.int16]: ...
+
+    @property
+    def rate_hz(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
+
+
 class Renderer(Protocol):
-    def render(self, text: str, rate_wpm: int, volume: float) -> object: ...
+    def render(self, text: str, rate_wpm: int, volume: float) -> RenderedAudio: ...
 
 
 class Player(Protocol):
@@ -73,7 +89,7 @@ class Player(Protocol):
 
 
 #: Told of every rendered cue the moment it starts playing (the echo guard listens).
-PlayedCallback = Callable[[object, float], None]
+PlayedCallback = Callable[[RenderedAudio, float], None]
 
 
 class SpokenCues:
@@ -134,7 +150,7 @@ class SpokenCues:
             if self._fallback_sound is not None:
                 self._speaker.play(self._fallback_sound, 16_000, now_s)
         if rendered is not None:
-            self._speaker.play(rendered.samples, rendered.rate_hz, now_s)  # type: ignore[attr-defined]
+            self._speaker.play(rendered.samples, rendered.rate_hz, now_s)
         # Logged once playing, so that whoever reads the event can see how long it lasts.
         self._emit(cue_event(now_s, cue.text, interrupted=False))
         self._show(cue.text)

@@ -52,20 +52,23 @@ def fixed_cue_texts(script: ExerciseScript) -> list[str]:
 def run_live_session(script: ExerciseScript, options: LiveOptions,
                      show: Callable[[str], None]) -> WiredSession:
     """Run a live session to its end; returns it (for the caller's summary)."""
+    speaker = SoundDeviceSpeaker(options.output_device)
+    # Opened first: the output stream needs a moment to settle before its echo can be
+    # cancelled, and the recognizer and the voice load meanwhile.
+    speaker.open()
     recognizer = make_recognizer(options.engine, script.language, options.vosk_model)
     show(f"Listening with {describe(recognizer)}.")
     renderer = make_renderer(script.voice, data_dir() / "cue_cache")
     show(f"Speaking with {renderer.description}.")
     renderer.prerender(fixed_cue_texts(script))
     clock = MonotonicClock()
-    speaker = SoundDeviceSpeaker(options.output_device)
     echo = EchoGuard()
     wired = wire_session(
         script, clock,
         lambda events: SpokenCues(
             renderer, speaker, clock, events.emit, show=lambda text: show(f"  >> {text}"),
             fallback_sound=chime_samples(),
-            on_played=lambda cue, at_s: echo.add_playback(cue.samples, at_s, cue.text),  # type: ignore[attr-defined]
+            on_played=lambda cue, at_s: echo.add_playback(cue.samples, at_s, cue.text),
             on_cut=echo.mark_stopped,
         ),
         log_path=options.log_path, db_path=options.db_path,

@@ -72,7 +72,7 @@ def simulate_session(
         script, clock,
         lambda events: SpokenCues(
             voice, speaker, clock, events.emit, fallback_sound=chime_samples(),
-            on_played=lambda cue, at_s: echo.add_playback(cue.samples, at_s, cue.text),  # type: ignore[attr-defined]
+            on_played=lambda cue, at_s: echo.add_playback(cue.samples, at_s, cue.text),
             on_cut=echo.mark_stopped,
         ),
         log_path=options.log_path, db_path=options.db_path,
