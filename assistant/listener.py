@@ -38,10 +38,11 @@ class DecisionSettings:
     max_extra_words: int = 2
     """Unknown words (count) a short utterance may hold beside a safety phrase at its start
     or end; longer utterances are ordinary talk, where a safety word does not count."""
-    max_unknown_before_partial: int = 1
+    max_unknown_before_partial: int = 0
     """Unknown words (count) a partial result may hold before a safety phrase and still act.
-    A partial is the start of what may become a long sentence, so it is held to a stricter
-    rule than a final: the phrase must end it, after at most this many unknown words."""
+    A partial is the start of what may become a long sentence ("[unk] wait ..."), so it is
+    held to a stricter rule than a final: by default it must be the phrase itself; the final
+    of a short utterance still catches "[unk] stop" half a second later."""
     safety_on_partials: bool = True
     """Act on safety phrases in partial results (True), or wait for finals (False)."""
 

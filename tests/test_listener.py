@@ -73,10 +73,17 @@ def test_a_safety_phrase_at_the_edge_of_a_short_utterance_counts() -> None:
     assert names(IntentDecider(TABLE), [heard("help me [unk] [unk]", True)]) == ["help"]
 
 
-def test_a_partial_needs_the_safety_phrase_at_its_end_after_few_unknown_words() -> None:
+def test_a_partial_must_be_the_safety_phrase_itself() -> None:
     decider = IntentDecider(TABLE)
-    assert decider.decide(heard("[unk] [unk] stop", False)) is None
+    # the start of a sentence ("[unk] wait ...") must not stop the walk on a partial
+    assert decider.decide(heard("[unk] stop", False)) is None
     assert decider.decide(heard("stop [unk]", False)) is None
+    assert names(decider, [heard("stop", False)]) == ["stop"]
+
+
+def test_leading_unknown_words_on_partials_can_be_allowed() -> None:
+    decider = IntentDecider(TABLE, DecisionSettings(max_unknown_before_partial=1))
+    assert decider.decide(heard("[unk] [unk] stop", False)) is None
     assert names(decider, [heard("[unk] stop", False)]) == ["stop"]
 
 
