@@ -21,6 +21,7 @@ import numpy as np
 
 from assistant.audio import Samples, read_wav
 from assistant.intents_names import RESUMING_INTENTS, SAFETY_INTENTS
+from assistant.listener import DecisionSettings
 from assistant.listening import listen_samples
 from assistant.paths import shared_data_dir
 from assistant.recognizers.pocketsphinx_engine import PocketSphinxSettings
@@ -32,9 +33,14 @@ VOICES = (SpeakerStyle("en-us", 140), SpeakerStyle("en-gb+f3", 120),
           SpeakerStyle("en-us+m3", 170, 40), SpeakerStyle("en+f4", 110, 70))
 
 
+#: The decision settings under test (set from the command line).
+DECISIONS = DecisionSettings()
+
+
 def intents_of(samples: Samples, recognizer: object) -> list[tuple[str, float]]:
     """(intent, time) of every intent event for these samples."""
-    events = listen_samples(samples, recognizer=recognizer)  # type: ignore[arg-type]
+    events = listen_samples(samples, recognizer=recognizer,  # type: ignore[arg-type]
+                            settings=DECISIONS)
     return [(str(e.fields["intent"]), e.t_s) for e in events if e.type == "intent"]
 
 
@@ -110,7 +116,10 @@ def main() -> int:
     parser.add_argument("--filler-words", type=int, default=PocketSphinxSettings.filler_words)
     parser.add_argument("--filler-weight", type=float,
                         default=PocketSphinxSettings.filler_weight)
+    parser.add_argument("--max-extra-words", type=int, default=DecisionSettings.max_extra_words)
     args = parser.parse_args()
+    global DECISIONS
+    DECISIONS = DecisionSettings(max_extra_words=args.max_extra_words)
     data = shared_data_dir()
     if data is None:
         print("no shared data (set RETROWALK_SHARED_DATA)", file=sys.stderr)
