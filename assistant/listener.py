@@ -45,6 +45,11 @@ class DecisionSettings:
     of a short utterance still catches "[unk] stop" half a second later."""
     safety_on_partials: bool = True
     """Act on safety phrases in partial results (True), or wait for finals (False)."""
+    max_unknown_before_barge_in: int = 12
+    """Unknown words (count) a partial may hold before a safety phrase while the assistant
+    is speaking (barge-in). What the echo guard leaves of the assistant's own voice is
+    decoded as unknown words, so the walker's "stop" over a cue ends a partial that began
+    with them; a false stop is safe, a missed one over a cue is not."""
 
 
 class IntentDecider:
@@ -55,8 +60,11 @@ class IntentDecider:
         self.settings = settings
         self._fired_this_utterance = False
 
-    def decide(self, transcript: Transcript) -> Intent | None:
-        """The intent of this transcript, or None; call it for every partial and final."""
+    def decide(self, transcript: Transcript, assistant_speaking: bool = False) -> Intent | None:
+        """The intent of this transcript, or None; call it for every partial and final.
+
+        `assistant_speaking`: a cue is playing (or just ended), so a safety phrase may
+        follow the unknown words of its echo within one utterance."""
         if transcript.final:
             found = self._phrase_in(transcript.text)
             already_fired = self._fired_this_utterance
@@ -66,7 +74,9 @@ class IntentDecider:
             return self._decide_final(found, transcript)
         if self._fired_this_utterance or not self.settings.safety_on_partials:
             return None
-        found = self._safety_in_partial(transcript.text)
+        allowed = (self.settings.max_unknown_before_barge_in if assistant_speaking
+                   else self.settings.max_unknown_before_partial)
+        found = self._safety_in_partial(transcript.text, allowed)
         if found is None:
             return None
         self._fired_this_utterance = True
@@ -81,11 +91,11 @@ class IntentDecider:
             return None
         return Intent(intent.value, phrase, transcript.at_s)
 
-    def _safety_in_partial(self, text: str) -> tuple[IntentName, str] | None:
-        """A safety phrase ending the partial, after a few unknown words at most."""
+    def _safety_in_partial(self, text: str, allowed_unknown: int) -> tuple[IntentName, str] | None:
+        """A safety phrase ending the partial, after `allowed_unknown` unknown words at most."""
         tokens = _tokens(text)
         leading = next((i for i, t in enumerate(tokens) if t != _UNKNOWN_TOKEN), len(tokens))
-        if leading > self.settings.max_unknown_before_partial:
+        if leading > allowed_unknown:
             return None
         phrase = " ".join(tokens[leading:])
         intent = self.table.phrase_to_intent.get(phrase)

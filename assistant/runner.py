@@ -31,6 +31,9 @@ from assistant.script_model import VoiceSettings
 
 _LOGGER = logging.getLogger(__name__)
 
+#: Seconds after a cue during which what is heard may still hold its echo.
+ECHO_TAIL_S = 1.0
+
 
 class SessionLike(Protocol):
     """What the runner needs of `assistant.session.Session`."""
@@ -53,7 +56,8 @@ class SessionLike(Protocol):
 
 
 class Decider(Protocol):
-    def decide(self, transcript: Transcript) -> Intent | None: ...
+    def decide(self, transcript: Transcript, assistant_speaking: bool = False) -> Intent | None:
+        ...
 
 
 class EchoFilter(Protocol):
@@ -130,13 +134,17 @@ class TranscriptRouter:
         self._emit = emit
         self._echo = echo
         self._last_partial = ""
+        self._speaking_until_s = -1.0
 
     def route(self, transcript: Transcript) -> None:
         if transcript.final or transcript.text != self._last_partial:
             self._emit(heard_event(transcript.at_s, transcript.text, transcript.engine,
                                    transcript.final))
         self._last_partial = "" if transcript.final else transcript.text
-        intent = self._decider.decide(transcript)
+        if self._runner.output.busy:
+            self._speaking_until_s = transcript.at_s + ECHO_TAIL_S
+        speaking = transcript.at_s <= self._speaking_until_s
+        intent = self._decider.decide(transcript, assistant_speaking=speaking)
         if intent is None:
             return
         if self._echo is not None and self._echo.is_probably_echo(transcript.text,

@@ -90,3 +90,18 @@ def test_leading_unknown_words_on_partials_can_be_allowed() -> None:
 def test_safety_on_partials_can_be_turned_off() -> None:
     decider = IntentDecider(TABLE, DecisionSettings(safety_on_partials=False))
     assert names(decider, [heard("stop", False), heard("stop", True)]) == ["stop"]
+
+
+def test_over_a_cue_a_stop_after_the_echo_s_unknown_words_fires_at_once() -> None:
+    # The echo guard leaves traces of the assistant's voice, decoded as unknown words; the
+    # walker's "stop" over the cue ends the same partial.
+    partial = heard("[unk] [unk] [unk] [unk] [unk] stop", final=False)
+    assert IntentDecider(TABLE).decide(partial) is None
+    intent = IntentDecider(TABLE).decide(partial, assistant_speaking=True)
+    assert intent is not None and intent.name == "stop"
+
+
+def test_over_a_cue_resuming_intents_still_need_an_exact_final() -> None:
+    decider = IntentDecider(TABLE)
+    assert decider.decide(heard("[unk] [unk] yes", final=False), assistant_speaking=True) is None
+    assert decider.decide(heard("[unk] [unk] yes", final=True), assistant_speaking=True) is None
