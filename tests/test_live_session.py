@@ -38,12 +38,12 @@ def wait_for(predicate, timeout_s: float) -> bool:  # type: ignore[no-untyped-de
 def test_live_session_stops_when_stop_is_played_into_the_room(
     audio_room: AudioRoom, tmp_path: Path  # noqa: F811
 ) -> None:
-    log = tmp_path / "live.jsonl"
+    log = Path(os.environ["RW_LOG"]) if "RW_LOG" in os.environ else tmp_path / "live.jsonl"
     stop_wav = tmp_path / "stop.wav"
     write_wav(stop_wav, synthesize("stop", SpeakerStyle("en-us", 140)))
     env = {**os.environ, "RETROWALK_DATA_DIR": str(tmp_path / "data")}
     session = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "start", "--script", "demo", "--no-history",
+        [sys.executable, "-m", "assistant", "start", "--script", os.environ.get("RW_SCRIPT", "demo"), "--no-history",
          "--log", str(log)],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=env,
@@ -52,7 +52,7 @@ def test_live_session_stops_when_stop_is_played_into_the_room(
         # Wait until the greeting has been spoken and has ended, then say stop.
         assert wait_for(lambda: any(e["type"] == "cue" for e in read_events(log)), 90), \
             "the live session never started speaking"
-        time.sleep(4.0)
+        time.sleep(float(os.environ.get("RW_WAIT", "7.0")))
         played_at = time.monotonic()
         audio_room.play_file(stop_wav).wait(20)
         stopped = wait_for(
