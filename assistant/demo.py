@@ -34,7 +34,7 @@ class ReactiveWalker:
     room: VirtualRoom
     speaker: RoomSpeaker
     support_question: str
-    style: SpeakerStyle = SpeakerStyle("en-us+f3", 140, 55)
+    style: SpeakerStyle = SpeakerStyle("en-us+f2", 150, 50)
     said: list[WalkerLine] = field(default_factory=list)
     _walks_begun: int = 0
     _line_for_next_cue: str | None = None

@@ -47,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
         wired.events.subscribe(walker.on_event)
         walkers.append(walker)
 
-    print(f"Simulating \"{script.name}\" with a synthesized walker...")
+    print(f"Simulating \"{script.name}\" with a synthesized walker (espeak-ng); "
+          "this takes a little while...")
     result = simulate_session(
         script, silence(1.0),
         SimulationOptions(echo_gain=args.echo_gain, engine=args.engine, log_path=args.log,
