@@ -101,6 +101,9 @@ def synth_commands(plan: Plan) -> list[Utterance]:
     safety = [spec for spec in specs if spec.intent in SAFETY]
     other = [spec for spec in specs if spec.intent not in SAFETY]
     chosen = sample_evenly(safety, plan.synth_safety) + sample_evenly(other, plan.synth_other)
+    # The word "stop" alone in every style, for the stop-latency target.
+    if plan.every_stop_style:
+        chosen += [spec for spec in safety if spec.phrase == "stop" and spec not in chosen]
     return [synth_command(spec) for spec in tqdm(chosen, desc="Synthesizing commands",
                                                  unit="phrase", leave=False)]
 

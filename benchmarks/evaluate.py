@@ -11,6 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from assistant.events import SAMPLE_RATE_HZ
 from assistant.intents import load_phrase_table
 from benchmarks.corpus import Utterance
 from benchmarks.metrics import (
@@ -27,6 +30,7 @@ from benchmarks.metrics import (
     recall_by_intent,
     score_commands,
 )
+from benchmarks.noise import SPEECH_LEVEL_DBFS, to_int16
 from benchmarks.pipeline import ListenRun
 from benchmarks.streams import GAP_S, Placement, Stream, build_stream
 
@@ -51,9 +55,13 @@ class StreamSpec:
     noise: str
     snr_db: float | None
     gap_s: float
+    #: For a noise-only stream (no items): its length in seconds.
+    noise_s: float = 0.0
 
     def build(self, bank: Any) -> Stream:
         seed = zlib.crc32(f"{self.name}/{self.snr_db}".encode())
+        if not self.items:
+            return noise_only_stream(self, bank, seed)
         return build_stream(self.name, self.items, self.noise, self.snr_db, bank.make,
                             seed=seed, gap_s=self.gap_s)
 
@@ -70,6 +78,25 @@ def command_streams(kind: str, origin: str, items: list[Utterance], snr_db: floa
             specs.append(StreamSpec(kind, origin, name, group[start : start + STREAM_MAX_ITEMS],
                                     noise, snr_db, gap_s))
     return specs
+
+
+def noise_only_stream(spec: StreamSpec, bank: Any, seed: int) -> Stream:
+    """The noise alone, at the level it has under speech at `spec.snr_db` (no one speaks)."""
+    length = int(spec.noise_s * SAMPLE_RATE_HZ)
+    noise = bank.make(spec.noise, length, np.random.default_rng(seed))
+    rms = float(np.sqrt(np.mean(noise**2))) or 1.0
+    level_rms = 32768.0 * 10 ** ((SPEECH_LEVEL_DBFS - (spec.snr_db or 0.0)) / 20)
+    whole = Placement(spec.name, None, "(noise alone)", "noise", spec.noise, 0.0,
+                      spec.noise_s, spec.noise_s + 1.0)
+    return Stream(spec.name, spec.noise, spec.snr_db, to_int16(noise * level_rms / rms),
+                  [whole])
+
+
+def noise_only_streams(noises: list[str], snr_db: float, seconds: float) -> list[StreamSpec]:
+    """Each noise alone for `seconds`, as loud as under speech at `snr_db`."""
+    origin = f"noise alone ({snr_db:g} dB)"
+    return [StreamSpec("speech", origin, f"{origin}/{noise}", [], noise, snr_db, 0.0, seconds)
+            for noise in noises]
 
 
 @dataclass
@@ -130,7 +157,9 @@ def summarize_commands(outcomes: list[Outcome], stray: Counter[str],
         "safety_acted_on": acted_on_share(outcomes),
         "recall_by_intent": {k: {"recall": r, "n": n}
                              for k, (r, n) in recall_by_intent(outcomes).items()},
-        "latency_stop": latency_summary(latencies(outcomes, ["stop"])),
+        # The word "stop" alone: in "stop please" the intent rightly comes before the phrase
+        # ends, which says nothing about how soon a stop is heard.
+        "latency_stop": latency_summary(latencies(outcomes, ["stop"], text="stop")),
         "latency_safety": latency_summary(latencies(outcomes, safety_names)),
         "latency_all": latency_summary(latencies(outcomes)),
         "safety_recall_by_noise": {noise: recall(group, safety_names)

@@ -29,6 +29,8 @@ class Outcome:
     key: str
     origin: str
     expected: str
+    #: The words said (the phrase, or the Speech Commands word).
+    text: str
     #: The expected intent if it was heard in the utterance's window, else the first other
     #: intent there, else NONE.
     got: str
@@ -61,8 +63,8 @@ def score_commands(placements: Sequence[Placement], intents: Sequence[tuple[floa
             got, latency = placement.expected, hits[0] - placement.word_end_s
         else:
             got, latency = (inside[0][2] if inside else NONE), None
-        outcomes.append(Outcome(placement.key, placement.origin, placement.expected, got,
-                                latency, noise, snr_db))
+        outcomes.append(Outcome(placement.key, placement.origin, placement.expected,
+                                placement.text, got, latency, noise, snr_db))
     stray = [name for i, (_, name) in enumerate(intents) if i not in charged]
     return outcomes, stray
 
@@ -138,8 +140,10 @@ def latency_summary(values: Sequence[float]) -> dict[str, float | int | None]:
             "max_s": max(values) if values else None}
 
 
-def latencies(outcomes: Iterable[Outcome], intents: Iterable[str] | None = None) -> list[float]:
-    """Latencies of the heard utterances (of the given intents, or all)."""
+def latencies(outcomes: Iterable[Outcome], intents: Iterable[str] | None = None,
+              text: str | None = None) -> list[float]:
+    """Latencies of the heard utterances (of the given intents, or all; of one phrase)."""
     wanted = None if intents is None else set(intents)
     return [o.latency_s for o in outcomes
-            if o.latency_s is not None and (wanted is None or o.expected in wanted)]
+            if o.latency_s is not None and (wanted is None or o.expected in wanted)
+            and (text is None or o.text == text)]

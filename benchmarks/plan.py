@@ -38,6 +38,10 @@ class Plan:
     speaker_trials: int
     #: Time `retrowalk simulate` over a whole 20-minute session script.
     simulate: bool = True
+    #: Add the word "stop" alone in every voice and speed (for the stop-latency target).
+    every_stop_style: bool = True
+    #: Seconds of each noise alone (no speech), as loud as under speech at 10 dB SNR.
+    noise_alone_s: float = 120.0
     #: Per real command word, a limit that overrides `real_per_word`.
     real_word_limits: tuple[tuple[str, int], ...] = ()
 
@@ -46,14 +50,14 @@ FULL = Plan("full", SNRS_DB, synth_safety=140, synth_other=70, real_per_word=Non
             real_other_words=200, real_other_snrs_db=(None,), prose_minutes=31.0,
             kathleen_sentences=None, session_minutes=20.0, probe_minutes=5.0,
             speaker_trials=10, real_word_limits=(("yes", 50), ("no", 50)))
-QUICK = Plan("quick", (None, 10.0, 5.0), synth_safety=8, synth_other=4, real_per_word=4,
+QUICK = Plan("quick", (None, 10.0), synth_safety=8, synth_other=4, real_per_word=4,
              real_other_words=10, real_other_snrs_db=(None,), prose_minutes=0.75,
-             kathleen_sentences=6, session_minutes=1.0, probe_minutes=1.0, speaker_trials=3,
-             simulate=False)
+             kathleen_sentences=6, session_minutes=1.0, probe_minutes=0.5, speaker_trials=3,
+             simulate=False, every_stop_style=False, noise_alone_s=5.0)
 #: For the test suite: the smallest run that still exercises every part.
 TINY = Plan("tiny", (None, 10.0), synth_safety=3, synth_other=1, real_per_word=1,
             real_other_words=2, real_other_snrs_db=(None,), prose_minutes=0.1,
             kathleen_sentences=1, session_minutes=0.2, probe_minutes=0.2, speaker_trials=1,
-            simulate=False)
+            simulate=False, every_stop_style=False, noise_alone_s=3.0)
 
 PLANS = {plan.name: plan for plan in (FULL, QUICK, TINY)}

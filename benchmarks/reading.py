@@ -23,17 +23,22 @@ READING_NOTES = """\
   for synthesized speech the end is known from the timeline; for the 1 s real clips it is
   estimated by energy (the last 10 ms frame within 30 dB of the loudest and 12 dB above the
   clip's background). Latency is what the pipeline needs after the word; it does not add the
-  time to compute it (see the real-time factor), which is small.
+  time to compute it (see the real-time factor), which is small. The stop latency is that of
+  the word "stop" said alone (real clips, and all 14 synthesized styles): in "stop please" a
+  safety intent rightly fires before the phrase ends, which would flatter the figure.
 - **False activations** per hour count every intent heard in speech that holds no command
   (a television, a visitor), over the duration of the speech itself. *Words really said*
   counts those whose source text did contain the phrase (an article read aloud that says
   "stop"): the recognizer was right, yet the walker did not give a command. Isolated real
   non-command words (go, up, off and 25 others) are reported as the share of clips that
-  gave an intent, not per hour.
+  gave an intent, not per hour. *Noise alone*: each of the 7 noises for the same time with no
+  one speaking, as loud as it is under speech at 10 dB SNR.
 - **Cost** comes from a fresh process (`benchmarks.probe`): the recognizer is loaded, the
   default script's cues are pre-rendered with an empty cache, then a 20-minute walker
   recording (a remark every 40 s over kitchen noise at 20 dB) is streamed from the file in
-  0.1 s chunks. CPU share = process CPU time / audio time; peak memory = `ru_maxrss`.
+  0.1 s chunks. CPU share = process CPU time / audio time. Peak memory is the process's own
+  high-water mark (VmHWM): Linux's `ru_maxrss` would carry over the runner's own peak.
+  The corpus is listened to by two processes at once; the cost figures are measured alone.
 - **Speech silenced**: the real speaker (`SoundDeviceSpeaker`) plays a tone into a private
   PulseAudio null sink; `parec` records its monitor and time-stamps each 10 ms block on
   arrival. The delay from `stop()` to the first silent block includes the recorder's own

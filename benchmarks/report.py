@@ -17,6 +17,7 @@ from benchmarks.sections import (
     false_section,
     noise_section,
     per_intent_section,
+    shortfalls_section,
     table,
     targets_section,
 )
@@ -55,7 +56,8 @@ def engine_sections(name: str, engine: dict[str, Any], results: dict[str, Any]) 
     headline, records = targets_section(engine, results)
     engine["targets"] = records
     commands = engine.get("commands", {})
-    parts = [f"## {name}", "### Targets", headline,
+    parts = [f"## {name}", "### Targets", headline, "### Where it falls short",
+             shortfalls_section(engine),
              "### Commands by SNR", conditions_section(commands)]
     for origin, label in ORIGINS:
         if origin not in commands:

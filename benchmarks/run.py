@@ -30,6 +30,7 @@ from benchmarks.evaluate import (
     StreamSpec,
     command_streams,
     condition_label,
+    noise_only_streams,
 )
 from benchmarks.pipeline import ENGINES, engine_problem
 from benchmarks.plan import PLANS, Plan
@@ -80,7 +81,7 @@ def stream_specs(corpora: Corpora, plan: Plan) -> list[StreamSpec]:
     for origin, items in (("synth prose", corpora.prose), ("kathleen", corpora.kathleen)):
         if items:
             specs += command_streams("speech", origin, items, None, noises, gap_s=PROSE_GAP_S)
-    return specs
+    return specs + noise_only_streams(noises, 10.0, plan.noise_alone_s)
 
 
 def listen_all(engine: str, corpora: Corpora, plan: Plan, workers: int) -> dict[str, Any]:
@@ -128,7 +129,8 @@ def simulate_speed(engine: str, wav: Path) -> dict[str, Any]:
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
     session_s = max((record["t"] for record in records), default=0.0)
     return {"available": True, "wall_s": wall_s, "session_minutes": session_s / 60.0,
-            "events": len(records), "states": sum(r["type"] == "state" for r in records),
+            "events": len(records),
+            "states": ["idle"] + [r["to"] for r in records if r["type"] == "state"],
             "intents": sum(r["type"] == "intent" for r in records),
             "per_20_minutes_s": wall_s * 1200.0 / session_s if session_s else None}
 
@@ -156,7 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plan", choices=sorted(PLANS), help=argparse.SUPPRESS)
     parser.add_argument("--docs-dir", type=Path, default=DOCS_DIR,
                         help="where benchmarks.md and benchmarks.json go (default: docs/)")
+    parser.add_argument("--render-only", action="store_true",
+                        help="rewrite benchmarks.md from the existing benchmarks.json")
     args = parser.parse_args(argv)
+    if args.render_only:
+        stored = json.loads((args.docs_dir / "benchmarks.json").read_text(encoding="utf-8"))
+        markdown, _ = write_reports(stored, args.docs_dir)
+        print(f"rewrote {markdown}")
+        return 0
     plan = PLANS[args.plan or ("quick" if args.quick else "full")]
     began = time.perf_counter()
     engines, skipped = choose_engines(args.engine)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from benchmarks.metrics import NONE, RESUMING, SAFETY
 from benchmarks.targets import TARGETS, Target, format_value
 
 ORIGINS = (("real", "real people"), ("synth", "synthesized"))
@@ -86,11 +87,20 @@ def ms(value: float | None) -> str:
     return format_value(value, "ms")
 
 
+CONDITION_ORDER = ("clean", "20 dB", "10 dB", "5 dB", "0 dB")
+
+
+def ordered(conditions: dict[str, Any]) -> dict[str, Any]:
+    """Conditions from clean to noisiest (JSON keeps them sorted as text)."""
+    rank = {name: i for i, name in enumerate(CONDITION_ORDER)}
+    return dict(sorted(conditions.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+
+
 def conditions_section(commands: dict[str, Any]) -> str:
     """Recall and latency per origin and SNR."""
     rows = []
     for origin, label in ORIGINS:
-        for condition, figures in commands.get(origin, {}).items():
+        for condition, figures in ordered(commands.get(origin, {})).items():
             stop = figures["latency_stop"]
             rows.append([label, condition, figures["n"], percent(figures["recall"]),
                          f"{percent(figures['safety_recall'])} of {figures['n_safety']}",
@@ -103,7 +113,7 @@ def conditions_section(commands: dict[str, Any]) -> str:
 
 def per_intent_section(commands: dict[str, Any], origin: str) -> str:
     """Recall of each intent (rows) at each SNR (columns)."""
-    conditions = commands.get(origin, {})
+    conditions = ordered(commands.get(origin, {}))
     intents = sorted({name for figures in conditions.values()
                       for name in figures["recall_by_intent"]})
     rows = []
@@ -118,7 +128,7 @@ def per_intent_section(commands: dict[str, Any], origin: str) -> str:
 
 def noise_section(commands: dict[str, Any], origin: str) -> str:
     """Safety recall per noise type (rows) and SNR (columns)."""
-    conditions = {k: v for k, v in commands.get(origin, {}).items() if k != "clean"}
+    conditions = {k: v for k, v in ordered(commands.get(origin, {})).items() if k != "clean"}
     noises = sorted({n for figures in conditions.values()
                      for n in figures["safety_recall_by_noise"]})
     rows = [[noise, *(percent(figures["safety_recall_by_noise"].get(noise))
@@ -183,9 +193,11 @@ def cost_section(engine: dict[str, Any], results: dict[str, Any]) -> str:
 
 def simulation_text(simulation: dict[str, Any], probe: dict[str, Any]) -> str:
     if simulation.get("available"):
+        path = " -> ".join(simulation.get("states", [])) or "?"
         return (f"{simulation['per_20_minutes_s']:.1f} s per 20 min with `retrowalk simulate` "
                 f"({simulation['wall_s']:.1f} s for a {simulation['session_minutes']:.1f}-min "
-                f"session, echo gain 0.3, {simulation['events']} events)")
+                f"session, echo gain 0.3, {simulation['intents']} intents heard; states: "
+                f"{path})")
     if probe.get("listen_wall_s") is not None:
         scaled = probe["listen_wall_s"] * 1200.0 / probe["audio_s"]
         return (f"{scaled:.1f} s for the listening pipeline alone (`retrowalk simulate` "
@@ -202,3 +214,71 @@ def speaker_text(stop: dict[str, Any], delays: list[float]) -> str:
     return (f"p50 {ms(ordered[len(ordered) // 2])}, max {ms(ordered[-1])} over {len(delays)} "
             f"stops ({stop.get('missed', 0)} missed); the first stop after the output stream "
             f"opened: {ms(stop.get('first_delay_s'))}; path: {stop.get('path')}")
+
+
+def miss_hint(figures: dict[str, Any] | None) -> str:
+    """What the safety commands that were missed were heard as."""
+    if not figures:
+        return ""
+    misses: dict[str, int] = {}
+    total = 0
+    for expected, row in figures["confusion"].items():
+        if expected not in SAFETY:
+            continue
+        total += sum(row.values())
+        for got, count in row.items():
+            if got != expected:
+                misses[got] = misses.get(got, 0) + count
+    nothing = misses.pop(NONE, 0)
+    others = ", ".join(f"{k} {v}" for k, v in sorted(misses.items(), key=lambda kv: -kv[1]))
+    return (f"of {total} safety commands, {nothing} gave no intent and "
+            f"{sum(misses.values())} another one" + (f" ({others})" if others else ""))
+
+
+def false_hint(figures: dict[str, Any] | None, kinds: frozenset[str]) -> str:
+    """Which intents fired in non-command speech, and how many were really said."""
+    if not figures:
+        return ""
+    counts = {k: v for k, v in figures["counts"].items() if k in kinds}
+    listed = ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return (f"{sum(counts.values())} in {figures['speech_s'] / 60:.0f} min"
+            + (f" ({listed})" if listed else "")
+            + f"; {figures['said_literally']} of all intents there had their words really said")
+
+
+def shortfalls_section(engine: dict[str, Any]) -> str:
+    """One line per target missed, with what the data says about why."""
+    commands = engine.get("commands", {})
+    false = engine.get("false_activations", {})
+    hints = {
+        "safety_recall_10db": lambda o: miss_hint(_get(commands, o, "10 dB")),
+        "safety_recall_5db": lambda o: miss_hint(_get(commands, o, "5 dB")),
+        "false_safety_per_hour": lambda o: false_hint(false.get(_source(o)), SAFETY),
+        "false_resuming_per_hour": lambda o: false_hint(false.get(_source(o)), RESUMING),
+        "stop_latency_p50": lambda o: latency_hint(_get(commands, o, "10 dB")),
+        "stop_latency_p95": lambda o: latency_hint(_get(commands, o, "10 dB")),
+    }
+    lines = []
+    for record in engine.get("targets", []):
+        target = next(t for t in TARGETS if t.key == record["key"])
+        for origin, label in ORIGINS:
+            if record.get(f"{origin}_verdict") == "short":
+                hint = hints.get(target.key, lambda _o: "")(origin)
+                lines.append(f"- {target.label}, {label}: "
+                             f"{format_value(record[origin], target.unit)} against "
+                             f"{target.describe()}" + (f"; {hint}" if hint else ""))
+        if record.get("verdict") == "short":
+            lines.append(f"- {target.label}: {format_value(record['value'], target.unit)} "
+                         f"against {target.describe()}")
+    return "\n".join(lines) or "Every measured target is met."
+
+
+def latency_hint(figures: dict[str, Any] | None) -> str:
+    if not figures:
+        return ""
+    stop = figures["latency_stop"]
+    return f"over the {stop['n']} stops heard (max {ms(stop['max_s'])})"
+
+
+def _source(origin: str) -> str:
+    return next(name for name, kind in FALSE_SOURCES if kind == origin)

@@ -29,7 +29,7 @@ from benchmarks.targets import TARGETS
 
 
 def outcome(expected: str, got: str, latency_s: float | None = 0.1) -> Outcome:
-    return Outcome(f"{expected}-{got}", "synth", expected, got,
+    return Outcome(f"{expected}-{got}", "synth", expected, expected, got,
                    latency_s if got == expected else None, "none", None)
 
 
@@ -202,3 +202,15 @@ def test_with_noise_every_noise_type_gets_its_share(spoken_stop: Utterance) -> N
     assert sum(len(s.placements) for s in streams) == len(items)
     clean = command_streams("command", "t", items, None, bank.names)
     assert [spec.build(bank).noise for spec in clean] == ["none"]
+
+
+def test_peak_memory_of_a_child_is_its_own_not_its_parents() -> None:
+    import subprocess
+    import sys
+
+    ballast = np.ones(40_000_000)  # 320 MB held by this (parent) process
+    code = "from benchmarks.probe import peak_resident_kb; print(peak_resident_kb())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).resolve().parents[1])
+    assert int(result.stdout) / 1024 < 200
+    del ballast
