@@ -43,6 +43,20 @@ def espeak_version() -> str | None:
     return result.stdout.strip() or None
 
 
+def code_version() -> dict[str, object]:
+    """The commit measured, and the files of assistant/ changed since it (work in progress)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                              capture_output=True, timeout=10, check=False).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--", "assistant"], cwd=root,
+                                 text=True, capture_output=True, timeout=10,
+                                 check=False).stdout.splitlines()
+    except OSError:
+        return {"commit": None, "changed": []}
+    return {"commit": head or None, "changed": [line[3:] for line in changed]}
+
+
 def describe_machine() -> dict[str, object]:
     """Everything that makes the figures comparable with another run."""
     versions: dict[str, str | None] = {}
@@ -56,5 +70,5 @@ def describe_machine() -> dict[str, object]:
         "cpu": cpu_model(), "cores": os.cpu_count(), "memory_gb": memory_gb(),
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(), "libraries": versions,
-        "espeak_ng": espeak_version(),
+        "espeak_ng": espeak_version(), "code": code_version(),
     }

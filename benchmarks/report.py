@@ -26,12 +26,16 @@ from benchmarks.sections import (
 def machine_section(machine: dict[str, Any]) -> str:
     libraries = ", ".join(f"{k} {v}" for k, v in machine["libraries"].items() if v)
     memory = machine["memory_gb"]
+    code = machine.get("code") or {}
     return "\n".join([
         f"- date: {machine['date']}",
         f"- CPU: {machine['cpu']}, {machine['cores']} cores; memory "
         f"{memory:.1f} GB" if memory else f"- CPU: {machine['cpu']}, {machine['cores']} cores",
         f"- {machine['os']}, Python {machine['python']}; {libraries}",
         f"- {machine['espeak_ng'] or 'espeak-ng: not found'}",
+        f"- code: commit {code.get('commit')}"
+        + (f", with uncommitted changes to {', '.join(code['changed'])}"
+           if code.get("changed") else ""),
     ])
 
 

@@ -32,6 +32,7 @@ from benchmarks.evaluate import (
     condition_label,
     noise_only_streams,
 )
+from benchmarks.machine import describe_machine
 from benchmarks.pipeline import ENGINES, engine_problem
 from benchmarks.plan import PLANS, Plan
 from benchmarks.report import write_reports
@@ -168,11 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     plan = PLANS[args.plan or ("quick" if args.quick else "full")]
     began = time.perf_counter()
+    machine = describe_machine()  # before the run: the code measured, not what came after
     engines, skipped = choose_engines(args.engine)
     data_dir = shared_data_dir()
     seeds_dir = data_dir.parent / "seeds" if data_dir else None
     corpora = build_corpora(plan, data_dir, seeds_dir)
-    results: dict[str, Any] = {"plan": plan.name, "sizes": corpora.sizes(),
+    results: dict[str, Any] = {"plan": plan.name, "machine": machine, "sizes": corpora.sizes(),
                                "skipped_engines": skipped, "notes": corpora.notes, "engines": {}}
     for engine in engines:
         results["engines"][engine] = benchmark_engine(engine, corpora, plan, args.jobs)
