@@ -193,7 +193,8 @@ def cost_section(engine: dict[str, Any], results: dict[str, Any]) -> str:
 
 def simulation_text(simulation: dict[str, Any], probe: dict[str, Any]) -> str:
     if simulation.get("available"):
-        path = " -> ".join(simulation.get("states", [])) or "?"
+        states = simulation.get("states")
+        path = " -> ".join(states) if isinstance(states, list) else "?"
         return (f"{simulation['per_20_minutes_s']:.1f} s per 20 min with `retrowalk simulate` "
                 f"({simulation['wall_s']:.1f} s for a {simulation['session_minutes']:.1f}-min "
                 f"session, echo gain 0.3, {simulation['intents']} intents heard; states: "
