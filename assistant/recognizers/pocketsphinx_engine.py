@@ -35,8 +35,9 @@ _FRAMES_PER_S = 100
 class PocketSphinxSettings:
     """How the grammar competes and when an utterance ends."""
 
-    filler_words: int = 300
-    """How many frequent English words compete with the phrases (count)."""
+    filler_words: int = 200
+    """How many frequent English words compete with the phrases (count). 200 instead of 300
+    decodes ~10% faster at the same recall and false activations (docs/recognition.md)."""
     filler_weight: float = 1e-10
     """Grammar weight of each filler word relative to a phrase (1.0 = equal; ratio). Low,
     so that a phrase wins whenever it fits the sound about as well as a filler does."""
@@ -51,6 +52,20 @@ class PocketSphinxSettings:
     min_edge_filler_s: float = 0.15
     """A filler word shorter than this at the start or end of an utterance is taken for a
     click or breath and dropped (seconds)."""
+    beam: float = 1e-30
+    """HMM state pruning beam (PocketSphinx `beam`, default 1e-48; ratio to the best score,
+    smaller = wider and slower). 1e-30 halves the decoding time at the same recall; 1e-20
+    lost half of the stops at 10 dB."""
+    word_beam: float = 1e-20
+    """Word exit pruning beam (PocketSphinx `wbeam`, default 7e-29; ratio)."""
+    phone_beam: float = 1e-30
+    """Phone transition pruning beam (PocketSphinx `pbeam`, default 1e-48; ratio)."""
+    max_hmms_per_frame: int = 30000
+    """Active HMMs kept per frame at most (PocketSphinx `maxhmmpf`; count)."""
+    top_gaussians: int = 2
+    """Gaussians scored per codebook (PocketSphinx `topn`, default 4; count)."""
+    frame_step: int = 1
+    """Search every n-th frame (PocketSphinx `ds`; count, 1 = every frame)."""
 
 
 def model_dir() -> str:
@@ -86,13 +101,15 @@ def _frequent_words() -> tuple[str, ...]:
 def filler_words(table: PhraseTable, count: int) -> list[str]:
     """The `count` most frequent words that are neither a phrase nor sound like a phrase word."""
     pronunciations = _pronunciations()
+    # The vocabulary is rebuilt on every call: take it once, not once per dictionary word.
+    vocabulary = set(table.vocabulary())
     phrase_sounds: set[str] = set()
-    for word in table.vocabulary():
+    for word in vocabulary:
         phrase_sounds |= pronunciations.get(word, frozenset())
     chosen = [
         word for word in _frequent_words()
         if word not in table.phrase_to_intent
-        and word not in table.vocabulary()
+        and word not in vocabulary
         and not (pronunciations[word] & phrase_sounds)
     ]
     return chosen[:count]
@@ -139,6 +156,9 @@ class PocketSphinxRecognizer:
                 lm=None, loglevel="FATAL", bestpath=False,
                 fillprob=self.settings.noise_probability,
                 silprob=self.settings.silence_probability,
+                beam=self.settings.beam, wbeam=self.settings.word_beam,
+                pbeam=self.settings.phone_beam, maxhmmpf=self.settings.max_hmms_per_frame,
+                topn=self.settings.top_gaussians, ds=self.settings.frame_step,
             )
             decoder.add_jsgf_string("retrowalk", grammar)
             decoder.activate_search("retrowalk")
