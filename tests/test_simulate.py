@@ -51,7 +51,7 @@ def test_stop_over_a_cue_cuts_the_cue_and_stops_within_half_a_second() -> None:
 
 def test_i_feel_dizzy_reaches_the_safety_pause() -> None:
     result, ends_s = simulate([SpokenPhrase(40.0, "I feel dizzy",
-                                            SpeakerStyle("en-gb", 130, 40))], 60.0)
+                                            SpeakerStyle("en-us+f2", 150, 50))], 60.0)
     pause = first_state(result.events, "safety_pause")
     assert 0.0 <= pause.t_s - ends_s[0] <= 1.0
     assert result.summary.safety_events >= 1
