@@ -53,7 +53,8 @@ def test_i_feel_dizzy_reaches_the_safety_pause() -> None:
     result, ends_s = simulate([SpokenPhrase(40.0, "I feel dizzy",
                                             SpeakerStyle("en-us+f2", 150, 50))], 60.0)
     pause = first_state(result.events, "safety_pause")
-    assert 0.0 <= pause.t_s - ends_s[0] <= 1.0
+    # Safety acts on partial results: it may come before the last sound has died away.
+    assert 40.0 < pause.t_s <= ends_s[0] + 1.0
     assert result.summary.safety_events >= 1
 
 
@@ -70,7 +71,7 @@ def test_the_assistant_does_not_obey_its_own_voice_over_a_whole_session() -> Non
     assert result.summary.completed
     intents = of_type(result.events, "intent")
     assert [e.fields["intent"] for e in intents] == ["ready"]
-    assert 0.0 <= intents[0].t_s - ends_s[0] <= 1.5
+    assert ready_at < intents[0].t_s <= ends_s[0] + 1.5
 
 
 def test_household_noise_alone_raises_no_intent() -> None:
