@@ -22,7 +22,8 @@ VOICE = SpeakerStyle("en-us+f2", 150, 50)
 def demo_script_with_webhook(folder: Path, url: str) -> Path:
     """The bundled demo script, alerting `url`, with an emergency that ends within a minute."""
     text = (default_script_path().parent / "demo.yaml").read_text()
-    text = text.replace("safety:\n", "safety:\n  emergency_repeat_s: 30\n  emergency_max_s: 60\n", 1)
+    quick_emergency = "safety:\n  emergency_repeat_s: 30\n  emergency_max_s: 60\n"
+    text = text.replace("safety:\n", quick_emergency, 1)
     text += f"\nalerts:\n  channels:\n    - type: webhook\n      url: {url}\n"
     path = folder / "margaret.yaml"
     path.write_text(text)
