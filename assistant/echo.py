@@ -35,17 +35,45 @@ Floats = npt.NDArray[np.float64]
 MIN_EXPLAINED = 0.5
 #: The first estimate of a session may be rougher: anything is better than no cancellation.
 MIN_EXPLAINED_FIRST = 0.2
-#: A fit explaining this much is trusted for `RECHECK_CHUNKS` chunks before it is re-made.
-GOOD_FIT = 0.9
+#: A fit explaining this much (30 dB) is trusted for `RECHECK_CHUNKS` chunks before it is
+#: re-made. Measured in the PulseAudio room: a fit kept at 90% (10 dB) left residuals of RMS
+#: 150-300 at the start of each cue, which PocketSphinx turned into "stop", "pause", "dizzy".
+GOOD_FIT = 0.999
 RECHECK_CHUNKS = 10
+#: The canceller counts as converged after its first fit explaining this much (20 dB).
+CONVERGED_FIT = 0.99
 #: Microphone windows quieter than this (int16 RMS) carry no evidence about the echo.
 QUIET_RMS = 10.0
 #: Cleaning that leaves over this share of a chunk's energy means the fit must be re-made,
 #: from the last `RECENT_S` seconds only.
 DIVERGED = 0.5
 RECENT_S = 0.1
-#: Residual RMS (int16 units) above which the cleaned audio counts as someone speaking.
-SPEECH_RMS = 300.0
+#: Double talk: a residual over this RMS (int16 units) and over `DOUBLE_TALK_RATIO` x the
+#: echo's RMS is someone else speaking. Measured in the room (echo gain 1): what is left of
+#: the echo alone is RMS 3-100 (at most 0.11 x the echo); a "stop" at the echo's level leaves
+#: 880 at its onset and 2300-4500 after.
+SPEECH_RMS = 200.0
+DOUBLE_TALK_RATIO = 0.12
+#: A chunk with echo and no double talk reaches the recognizer at this gain: PocketSphinx
+#: normalizes its input, so even an echo left at -40 dB was decoded into command words.
+#: It is never brought below the room's background noise, though: noise switched on and off
+#: chunk by chunk made PocketSphinx hear words too (25 instead of 3 false intents over the
+#: shared household-noise recordings).
+SUPPRESS_GAIN = 0.03
+#: What cancellation is expected to leave of the echo (share of its RMS).
+LEFTOVER_RATIO = 0.1
+#: The background noise is this percentile of the residual RMS over `NOISE_CHUNKS` chunks;
+#: double talk must also be `NOISE_MARGIN` times louder than it.
+NOISE_PERCENTILE = 10
+NOISE_CHUNKS = 50
+NOISE_MARGIN = 2.0
+#: Gain changes are ramped over this many samples (a step is a click, heard as a word).
+RAMP = 160
+#: Until a first good fit, echo chunks are suppressed, but for this long at most (seconds
+#: of playback): a canceller that never converges must not deafen the assistant (rule 1).
+MAX_UNCONVERGED_S = 0.5
+#: A transcript heard during a cue is the walker's only with double talk this recently.
+UTTERANCE_S = 2.0
 
 
 @dataclass
@@ -64,6 +92,8 @@ class ChunkReport:
     end_s: float
     echo_rms: float
     residual_rms: float
+    double_talk: bool = False
+    """Someone other than the assistant was heard (the chunk passed unsuppressed)."""
 
 
 class EchoGuard:
@@ -83,6 +113,10 @@ class EchoGuard:
         self._taps: Floats | None = None
         self._explained = 0.0
         self._chunks_since_estimate = 0
+        # Convergence is kept across cues: the device latency is stable within a session.
+        self._converged = False
+        self._unconverged = 0
+        self._last_gain = 1.0
 
     @property
     def delay_s(self) -> float | None:
@@ -95,6 +129,8 @@ class EchoGuard:
         self._playbacks.append(
             _Playback(start, samples.astype(np.float64), text, start + len(samples))
         )
+        # Each cue starts at the output's next block: re-fit the delay at once.
+        self._chunks_since_estimate = RECHECK_CHUNKS
         horizon = start - 60 * self.rate_hz
         self._playbacks = [p for p in self._playbacks if p.end >= horizon]
 
@@ -105,12 +141,56 @@ class EchoGuard:
             last.end = min(last.end, max(int(round(at_s * self.rate_hz)), last.start))
 
     def clean(self, chunk: AudioChunk) -> AudioChunk:
-        """The chunk with the estimated echo of the assistant's voice subtracted."""
+        """The chunk with the estimated echo of the assistant's voice subtracted; what is
+        left of the echo alone is suppressed, so the recognizer hears near silence."""
         start, mic = int(round(chunk.start_s * self.rate_hz)), chunk.samples.astype(np.float64)
         self._remember(start, mic)
         if not self._reference_active(start, len(mic)):
-            self.reports.append(ChunkReport(chunk.start_s, chunk.end_s, 0.0, _rms(mic)))
-            return chunk
+            level = _rms(mic)
+            self.reports.append(
+                ChunkReport(chunk.start_s, chunk.end_s, 0.0, level, level > SPEECH_RMS)
+            )
+            if self._last_gain == 1.0:
+                return chunk
+            residual = mic  # back to full level, without a click
+            gain = 1.0
+        else:
+            residual, gain = self._clean_echo(chunk, start, mic)
+        cleaned = np.clip(np.round(self._ramp(gain, len(mic)) * residual), -32768, 32767)
+        return AudioChunk(cleaned.astype(np.int16), chunk.rate_hz, chunk.start_s)
+
+    def _clean_echo(self, chunk: AudioChunk, start: int, mic: Floats) -> tuple[Floats, float]:
+        """The residual after cancellation and the gain it should reach the recognizer at."""
+        residual = mic - self._cancel(start, mic)
+        echo_rms, residual_rms = _rms(mic - residual), _rms(residual)
+        noise_rms = self._noise_rms()
+        double_talk = residual_rms > max(SPEECH_RMS, DOUBLE_TALK_RATIO * echo_rms,
+                                         NOISE_MARGIN * noise_rms)
+        gain = self._gain(double_talk, len(mic))
+        if gain == SUPPRESS_GAIN:
+            # Take away only the echo's expected leftover: noise above it stays as it was.
+            leftover = LEFTOVER_RATIO * echo_rms
+            gain = max(gain, float(np.sqrt(max(0.0, 1.0 - (leftover / residual_rms) ** 2)))
+                       if residual_rms > 0 else 0.0)
+        self.reports.append(ChunkReport(chunk.start_s, chunk.end_s, echo_rms, residual_rms,
+                                        double_talk and gain > 0.0))
+        return residual, gain
+
+    def _noise_rms(self) -> float:
+        """The room's background level: what is left after cleaning in its quietest chunks."""
+        recent = [report.residual_rms for report in list(self.reports)[-NOISE_CHUNKS:]]
+        return float(np.percentile(recent, NOISE_PERCENTILE)) if recent else 0.0
+
+    def _ramp(self, gain: float, length: int) -> Floats:
+        """Per-sample gains going from the last chunk's gain to `gain`."""
+        gains = np.full(length, gain)
+        ramp = min(RAMP, length)
+        gains[:ramp] = np.linspace(self._last_gain, gain, ramp, endpoint=False)
+        self._last_gain = gain
+        return gains
+
+    def _cancel(self, start: int, mic: Floats) -> Floats:
+        """The echo to subtract from `mic`, re-fitting the echo path when it looks wrong."""
         self._chunks_since_estimate += 1
         # A good fit needs only an occasional check (the delay drifts slowly); a poor one is
         # retried on every chunk.
@@ -119,39 +199,48 @@ class EchoGuard:
         echo = self._predict(start, len(mic))
         if _energy(mic - echo) > DIVERGED * _energy(mic):
             # The echo moved (an output underrun shifts the rest of a cue) or the walker is
-            # talking: re-fit on the most recent audio only, and never make things louder.
+            # talking: re-fit on the most recent audio only. The new fit is kept only if it
+            # explains this chunk better: over double talk the old one is still right, and
+            # keeping it takes the echo out from under the walker's words.
+            kept = self._delay, self._taps, self._explained
             self._estimate(RECENT_S)
-            echo = self._predict(start, len(mic))
+            refitted = self._predict(start, len(mic))
+            if _energy(mic - refitted) < _energy(mic - echo):
+                echo = refitted
+            else:
+                self._delay, self._taps, self._explained = kept
             if _energy(mic - echo) > _energy(mic):
-                echo = np.zeros(len(mic))
-        residual = mic - echo
-        self.reports.append(ChunkReport(chunk.start_s, chunk.end_s, _rms(echo), _rms(residual)))
-        cleaned = np.clip(np.round(residual), -32768, 32767).astype(np.int16)
-        return AudioChunk(cleaned, chunk.rate_hz, chunk.start_s)
+                echo = np.zeros(len(mic))  # never make things louder
+        return echo
+
+    def _gain(self, double_talk: bool, length: int) -> float:
+        """1 for double talk (or a canceller that cannot converge), else a suppressing gain."""
+        if not self._converged:
+            if self._unconverged < MAX_UNCONVERGED_S * self.rate_hz:
+                self._unconverged += length
+                return 0.0
+            return 1.0  # never converged: the walker must stay audible (rule 1)
+        return 1.0 if double_talk else SUPPRESS_GAIN
 
     def is_probably_echo(self, transcript_text: str, at_s: float) -> bool:
-        """True when the words were all in a cue playing at `at_s` (or just before) and the
-        cleaned microphone audio shows no one else speaking then."""
-        words = _words(transcript_text)
-        if not words:
+        """True when heard during a cue (or just after it) while the cleaned microphone audio
+        showed no one else speaking: then it can only be made of the assistant's own voice."""
+        if not _words(transcript_text):
             return False
         delay_s = max(self.delay_s or 0.0, 0.0)
         for playback in reversed(self._playbacks):
             start_s, end_s = playback.start / self.rate_hz, playback.end / self.rate_hz
-            if start_s <= at_s <= end_s + delay_s + self.tail_s and words <= _words(
-                playback.text
-            ):
-                return not self._someone_else_spoke(start_s, at_s)
+            if start_s <= at_s <= end_s + delay_s + self.tail_s:
+                return not self._someone_else_spoke(at_s - UTTERANCE_S, at_s)
         return False
 
     def _someone_else_spoke(self, since_s: float, until_s: float) -> bool:
-        """Double talk: while the canceller was working, loud audio was left after cleaning."""
-        for report in self.reports:
-            if report.end_s < since_s or report.start_s > until_s or report.echo_rms == 0.0:
-                continue
-            if report.residual_rms > max(SPEECH_RMS, 0.3 * report.echo_rms):
-                return True
-        return False
+        """Double talk: a chunk in this span was left loud after cleaning."""
+        return any(
+            report.double_talk
+            for report in self.reports
+            if report.end_s >= since_s and report.start_s <= until_s
+        )
 
     def _remember(self, start: int, mic: Floats) -> None:
         self._history.append((start, mic))
@@ -193,6 +282,7 @@ class EchoGuard:
         self._chunks_since_estimate = 0
         if explained >= needed:
             self._delay, self._taps, self._explained = delay, taps, explained
+            self._converged = self._converged or explained >= CONVERGED_FIT
 
     def _best_delay(self, mic: Floats, window_start: int) -> int | None:
         """The lag (in samples) that best explains `mic` by the played signal."""

@@ -50,7 +50,9 @@ def _suppression_db(heard: Samples, cleaned: Samples, walker: Samples) -> float:
     """How far the echo fell, measured where the walker is silent."""
     echo_only = walker == 0
     echo = heard.astype(np.float64) - walker
-    return 10 * np.log10(_energy(echo[echo_only]) / _energy((cleaned - walker)[echo_only]))
+    # Suppressed echo may leave exact silence: count it as one unit of energy.
+    left = max(_energy((cleaned - walker)[echo_only]), 1.0)
+    return 10 * np.log10(_energy(echo[echo_only]) / left)
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:
@@ -132,9 +134,58 @@ def test_own_voice_transcript_is_echo(cue, walker) -> None:
     cue_end_s = CUE_AT_S + cue.duration_s
     assert guard.is_probably_echo("stop", cue_end_s - 0.5)
     assert guard.is_probably_echo("rest", cue_end_s + 0.3)  # just after: still echo
-    assert not guard.is_probably_echo("help", cue_end_s - 0.5)  # not said by the cue
+    # Not in the cue, but no one else spoke: the recognizer made it of the echo's residue.
+    assert guard.is_probably_echo("help", cue_end_s - 0.5)
     assert not guard.is_probably_echo("stop", cue_end_s + 3.0)  # long after the cue
     assert not guard.is_probably_echo("", cue_end_s - 0.5)
+
+
+def _room_echo(cue: RenderedCue, length: int) -> Samples:
+    """The cue as a room returns it: a fractional delay and a soft reflection, so the
+    guard's short filter cannot cancel it exactly: about 30 dB is left, as measured at
+    the start of cues in the PulseAudio room."""
+    delayed = np.interp(np.arange(len(cue.samples)) - 0.4, np.arange(len(cue.samples)),
+                        cue.samples.astype(np.float64))
+    room = 0.6 * delayed + 0.02 * np.concatenate([np.zeros(400), delayed[:-400]])
+    return mix_at(silence(TOTAL_S), np.round(room).astype(np.int16), CUE_AT_S + 0.05)[:length]
+
+
+def test_residue_of_the_echo_is_suppressed_for_the_recognizer(cue, walker) -> None:
+    """What cancellation leaves of the cue alone reaches the recognizer as near silence
+    (PocketSphinx normalizes its input and made "pause" and "dizzy" of such residue)."""
+    heard = _room_echo(cue, len(walker))
+    guard = EchoGuard()
+    guard.add_playback(cue.samples, CUE_AT_S, cue.text)
+    cleaned = _clean_all(guard, heard).astype(np.float64)
+    during = slice(int((CUE_AT_S + 0.5) * SAMPLE_RATE_HZ),
+                   int((CUE_AT_S + cue.duration_s) * SAMPLE_RATE_HZ))
+    assert np.sqrt(np.mean(cleaned[during] ** 2)) < 10  # int16 units: inaudible
+    assert not any(report.double_talk for report in guard.reports)
+
+
+def test_walker_over_an_imperfectly_cancelled_cue_passes_and_counts(cue, walker) -> None:
+    heard = (_room_echo(cue, len(walker)).astype(np.float64) + walker).astype(np.int16)
+    guard = EchoGuard()
+    guard.add_playback(cue.samples, CUE_AT_S, cue.text)
+    cleaned = _clean_all(guard, heard)
+    spoken = slice(int(STOP_AT_S * SAMPLE_RATE_HZ), int((STOP_AT_S + 0.6) * SAMPLE_RATE_HZ))
+    assert _correlation(cleaned[spoken], walker[spoken]) > 0.9
+    assert not guard.is_probably_echo("stop", STOP_AT_S + 0.6)
+
+
+def test_a_canceller_that_cannot_converge_stops_muting_after_half_a_second(cue) -> None:
+    """Rule 1 first: an echo path the guard cannot model never deafens it for long."""
+    rng = np.random.default_rng(1)
+    noise = rng.normal(0, 2000, int(TOTAL_S * SAMPLE_RATE_HZ))  # unrelated to the cue
+    heard = np.clip(noise, -32768, 32767).astype(np.int16)
+    guard = EchoGuard()
+    guard.add_playback(cue.samples, CUE_AT_S, cue.text)
+    cleaned = _clean_all(guard, heard)
+    muted = [r for r in guard.reports if r.echo_rms == 0 and r.residual_rms > 0
+             and not r.double_talk and CUE_AT_S <= r.start_s]
+    assert len(muted) <= 5  # 0.5 s of 0.1 s chunks
+    later = slice(int((CUE_AT_S + 1.0) * SAMPLE_RATE_HZ), int((CUE_AT_S + 2.0) * SAMPLE_RATE_HZ))
+    assert _correlation(cleaned[later], heard[later]) > 0.99
 
 
 def test_walker_talking_over_the_cue_is_not_echo(cue, walker) -> None:
