@@ -54,6 +54,7 @@ class Corpora:
     kathleen: list[Utterance] = field(default_factory=list)
     bank: NoiseBank = field(default_factory=lambda: NoiseBank({}, []))
     session_wav: Path | None = None
+    quiet_session_wav: Path | None = None
     notes: list[str] = field(default_factory=list)
 
     def sizes(self) -> dict[str, object]:
@@ -92,6 +93,7 @@ def build_corpora(plan: Plan, data_dir: Path | None, seeds_dir: Path | None) -> 
         corpora.kathleen = sample_evenly(kathleen(data_dir), plan.kathleen_sentences)
         corpora.bank = NoiseBank(real_noises(data_dir), babble_talkers(seeds_dir))
     corpora.session_wav = session_recording(plan.session_minutes, corpora.bank)
+    corpora.quiet_session_wav = session_recording(plan.session_minutes, corpora.bank, False)
     return corpora
 
 
@@ -124,11 +126,12 @@ def babble_talkers(seeds_dir: Path | None) -> list[Samples]:
     return talkers
 
 
-def session_recording(minutes: float, bank: NoiseBank) -> Path:
-    """A quiet walker over the dishwasher: "ready" at the support check, a few requests later.
+def session_recording(minutes: float, bank: NoiseBank, noisy: bool = True) -> Path:
+    """A quiet walker, over the dishwasher at 20 dB (`noisy`) or in a silent hallway: "ready"
+    at the support check, a few requests later.
 
     Timed for `session_script()` (the support question comes after 4 minutes of warm-up)."""
-    path = OUT_DIR / f"session_{minutes:g}min.wav"
+    path = OUT_DIR / f"session_{minutes:g}min{'' if noisy else '_quiet'}.wav"
     if path.is_file():
         return path
     length = int(minutes * 60 * SAMPLE_RATE_HZ)
@@ -139,9 +142,10 @@ def session_recording(minutes: float, bank: NoiseBank) -> Path:
         start = int(at_s * scale * SAMPLE_RATE_HZ)
         spoken = normalize_level(cached_synthesize(text, style))[: max(length - start, 0)]
         track[start : start + len(spoken)] += spoken
-    noise_name = "doing_the_dishes" if "doing_the_dishes" in bank.names else "pink"
-    noise = bank.make(noise_name, length, np.random.default_rng(7))
-    track += scale_noise_for_snr(track, noise, 20.0)
+    if noisy:
+        noise_name = "doing_the_dishes" if "doing_the_dishes" in bank.names else "pink"
+        noise = bank.make(noise_name, length, np.random.default_rng(7))
+        track += scale_noise_for_snr(track, noise, 20.0)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     write_wav(path, to_int16(track))
     return path

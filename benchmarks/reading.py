@@ -39,6 +39,9 @@ READING_NOTES = """\
   0.1 s chunks. CPU share = process CPU time / audio time. Peak memory is the process's own
   high-water mark (VmHWM): Linux's `ru_maxrss` would carry over the runner's own peak.
   The corpus is listened to by two processes at once; the cost figures are measured alone.
+  `retrowalk simulate` runs the default script stretched to about 20 minutes, with the
+  walker's remarks in a quiet hallway and the assistant's voice echoed back at 0.3 (its
+  speed figure), and again over kitchen noise (does the session still follow its script?).
 - **Speech silenced**: the real speaker (`SoundDeviceSpeaker`) plays a tone into a private
   PulseAudio null sink; `parec` records its monitor and time-stamps each 10 ms block on
   arrival. The delay from `stop()` to the first silent block includes the recorder's own

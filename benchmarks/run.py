@@ -142,8 +142,14 @@ def benchmark_engine(engine: str, corpora: Corpora, plan: Plan,
     assert corpora.session_wav is not None
     result = listen_all(engine, corpora, plan, workers)
     result["probe"] = probe(engine, corpora.session_wav, plan.probe_minutes)
-    result["simulation"] = (simulate_speed(engine, corpora.session_wav) if plan.simulate
-                            else {"available": False, "reason": "not run in this plan"})
+    skipped = {"available": False, "reason": "not run in this plan"}
+    # Speed in a quiet hallway, where the session follows its script to the end; then the
+    # same session over kitchen noise, to show whether false intents derail it.
+    assert corpora.quiet_session_wav is not None
+    result["simulation"] = (simulate_speed(engine, corpora.quiet_session_wav) if plan.simulate
+                            else skipped)
+    result["simulation_noisy"] = (simulate_speed(engine, corpora.session_wav) if plan.simulate
+                                  else skipped)
     return result
 
 

@@ -185,7 +185,9 @@ def cost_section(engine: dict[str, Any], results: dict[str, Any]) -> str:
         ["CPU share over the whole corpus", f"{percent(listening.get('cpu_share'))} over "
          f"{listening.get('audio_s', 0) / 3600:.2f} h of audio"],
         ["peak resident memory (fresh process)", format_value(probe.get("peak_rss_mb"), "MB")],
-        ["20-minute session simulated", simulation_text(simulation, probe)],
+        ["20-minute session simulated (quiet hallway)", simulation_text(simulation, probe)],
+        ["the same session over kitchen noise at 20 dB",
+         simulation_text(engine.get("simulation_noisy", {}), probe)],
         ["speech silenced after stop()", speaker_text(stop, delays)],
     ]
     return table(["figure", "measured"], rows)
