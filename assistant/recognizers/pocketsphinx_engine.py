@@ -53,13 +53,14 @@ class PocketSphinxSettings:
     min_edge_filler_s: float = 0.15
     """A filler word shorter than this at the start or end of an utterance is taken for a
     click or breath and dropped (seconds)."""
-    beam: float = 1e-30
-    """HMM state pruning beam (PocketSphinx `beam`, default 1e-48; ratio to the best score,
-    smaller = wider and slower). 1e-30 halves the decoding time at the same recall; 1e-20
-    lost half of the stops at 10 dB."""
-    word_beam: float = 1e-20
-    """Word exit pruning beam (PocketSphinx `wbeam`, default 7e-29; ratio)."""
-    phone_beam: float = 1e-30
+    beam: float = 1e-48
+    """HMM state pruning beam (PocketSphinx `beam`; ratio to the best score, smaller = wider
+    and slower). PocketSphinx's default: narrower beams decode faster but lose commands
+    (1e-40: 3/4 of the time, "help" lost in the test voices; 1e-30: 1/2 of the time, 7 of 56
+    synthesized safety phrases and ~7% of real commands lost; docs/recognition.md)."""
+    word_beam: float = 7e-29
+    """Word exit pruning beam (PocketSphinx `wbeam`; ratio)."""
+    phone_beam: float = 1e-48
     """Phone transition pruning beam (PocketSphinx `pbeam`, default 1e-48; ratio)."""
     max_hmms_per_frame: int = 30000
     """Active HMMs kept per frame at most (PocketSphinx `maxhmmpf`; count)."""
