@@ -159,7 +159,8 @@ def test_residue_of_the_echo_is_suppressed_for_the_recognizer(cue, walker) -> No
     cleaned = _clean_all(guard, heard).astype(np.float64)
     during = slice(int((CUE_AT_S + 0.5) * SAMPLE_RATE_HZ),
                    int((CUE_AT_S + cue.duration_s) * SAMPLE_RATE_HZ))
-    assert np.sqrt(np.mean(cleaned[during] ** 2)) < 10  # int16 units: inaudible
+    suppression_db = 10 * np.log10(_energy(heard[during]) / max(_energy(cleaned[during]), 1.0))
+    assert suppression_db > 40
     assert not any(report.double_talk for report in guard.reports)
 
 
@@ -181,9 +182,10 @@ def test_a_canceller_that_cannot_converge_stops_muting_after_half_a_second(cue) 
     guard = EchoGuard()
     guard.add_playback(cue.samples, CUE_AT_S, cue.text)
     cleaned = _clean_all(guard, heard)
-    muted = [r for r in guard.reports if r.echo_rms == 0 and r.residual_rms > 0
-             and not r.double_talk and CUE_AT_S <= r.start_s]
-    assert len(muted) <= 5  # 0.5 s of 0.1 s chunks
+    size = SAMPLE_RATE_HZ // 10
+    muted = [i for i in range(0, len(heard), size)
+             if _energy(cleaned[i : i + size]) < 1e-4 * _energy(heard[i : i + size])]
+    assert 0 < len(muted) <= 5  # it tried for at most 0.5 s (0.1 s chunks)
     later = slice(int((CUE_AT_S + 1.0) * SAMPLE_RATE_HZ), int((CUE_AT_S + 2.0) * SAMPLE_RATE_HZ))
     assert _correlation(cleaned[later], heard[later]) > 0.99
 
