@@ -159,9 +159,7 @@ class PocketSphinxRecognizer:
                 lm=None, loglevel="FATAL", bestpath=False,
                 fillprob=self.settings.noise_probability,
                 silprob=self.settings.silence_probability,
-                beam=self.settings.beam, wbeam=self.settings.word_beam,
-                pbeam=self.settings.phone_beam, maxhmmpf=self.settings.max_hmms_per_frame,
-                topn=self.settings.top_gaussians, ds=self.settings.frame_step,
+                **self._search_options(pocketsphinx.Config()),
             )
             decoder.add_jsgf_string("retrowalk", grammar)
             decoder.activate_search("retrowalk")
@@ -171,6 +169,18 @@ class PocketSphinxRecognizer:
                 "with 'pip install --force-reinstall pocketsphinx'"
             ) from err
         return decoder
+
+    def _search_options(self, defaults: Any) -> dict[str, Any]:
+        """The search settings that differ from PocketSphinx's defaults.
+
+        Only those are passed: setting even the default values explicitly changed which
+        synthesized safety phrases were heard (cause not found; measured in
+        docs/recognition.md)."""
+        options = {"beam": self.settings.beam, "wbeam": self.settings.word_beam,
+                   "pbeam": self.settings.phone_beam,
+                   "maxhmmpf": self.settings.max_hmms_per_frame,
+                   "topn": self.settings.top_gaussians, "ds": self.settings.frame_step}
+        return {key: value for key, value in options.items() if value != defaults[key]}
 
     def accept(self, chunk: AudioChunk) -> list[Transcript]:
         """Feed one chunk; a partial when the words changed, a final at our own end-point."""
