@@ -46,6 +46,8 @@ class Transcript:
     at_s: float
     #: 0..1, higher is surer; None where the engine gives no confidence.
     confidence: float | None = None
+    #: Seconds of voiced audio (speech with a pitch) just before a final; None if unknown.
+    voiced_s: float | None = None
 
 
 @dataclass(frozen=True)

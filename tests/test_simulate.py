@@ -15,6 +15,7 @@ import pytest
 from assistant.audio import mix_at, read_wav, silence, write_wav
 from assistant.cli import main
 from assistant.events import SessionEvent
+from assistant.intents_names import SAFETY_INTENTS
 from assistant.paths import shared_data_dir
 from assistant.script import load_script, resolve_script
 from assistant.simulate import SimulationOptions, SimulationResult, simulate_session
@@ -74,7 +75,7 @@ def test_the_assistant_does_not_obey_its_own_voice_over_a_whole_session() -> Non
     assert ready_at < intents[0].t_s <= ends_s[0] + 1.5
 
 
-def test_household_noise_alone_raises_no_intent() -> None:
+def test_household_noise_alone_raises_no_intent_that_could_restart_walking() -> None:
     data = shared_data_dir()
     if data is None:
         pytest.skip("the shared recordings (../shared/data) are not here")
@@ -84,7 +85,11 @@ def test_household_noise_alone_raises_no_intent() -> None:
     walker = mix_at(silence(len(noise) / 16_000), noise, 0.0)
     result = simulate_session(load_script(resolve_script("demo")), walker,
                               SimulationOptions(echo_gain=0.3, alerts=False))
-    assert of_type(result.events, "intent") == []
+    intents = [e.fields["intent"] for e in of_type(result.events, "intent")]
+    # Clatter has no voice in it, so no yes, ready, continue... (docs/recognition.md). A
+    # false safety intent is safe, and still rare: at most one per minute of noise.
+    assert [name for name in intents if name not in SAFETY_INTENTS] == []
+    assert len(intents) <= len(noise) / 16_000 / 60
 
 
 def test_simulate_command_writes_log_and_room_audio_the_same_every_time(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from assistant.errors import ModelError, RecognizerError
 from assistant.intents import load_phrase_table
 from assistant.paths import voice_models_dir
 from assistant.ports import Recognizer
+from assistant.voicing import VoicedRecognizer
 
 ENGINES = ("auto", "vosk", "pocketsphinx")
 
@@ -48,7 +49,7 @@ def make_recognizer(engine: str = "auto", language: str = "en",
     if model_dir is not None:
         from assistant.recognizers.vosk_engine import VoskRecognizer
 
-        return VoskRecognizer(model_dir, table.phrases)
+        return VoicedRecognizer(VoskRecognizer(model_dir, table.phrases))
     if engine == "vosk":
         raise ModelError(f"no Vosk model for {language!r} in {voice_models_dir()}; download "
                          "one with 'retrowalk models download' or pass --vosk-model PATH")
@@ -59,7 +60,7 @@ def make_recognizer(engine: str = "auto", language: str = "en",
         )
     from assistant.recognizers.pocketsphinx_engine import PocketSphinxRecognizer
 
-    return PocketSphinxRecognizer(table)
+    return VoicedRecognizer(PocketSphinxRecognizer(table))
 
 
 def describe(recognizer: Recognizer) -> str:
