@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from audio_server import AudioRoom, audio_room  # noqa: F401 - the fixture
+from audio_server import AudioRoom
 
 from assistant.audio import Samples, mix_at, read_wav, silence, to_chunks, write_wav
 from assistant.clock import MonotonicClock, SimulatedClock
@@ -221,7 +221,7 @@ def test_real_person_saying_stop_over_a_cue_in_a_noisy_room(cue) -> None:
 
 @pytest.mark.slow
 def test_real_room_echo_is_cancelled_and_the_walker_kept(
-    audio_room: AudioRoom, cue: RenderedCue, tmp_path: Path  # noqa: F811
+    audio_room: AudioRoom, cue: RenderedCue, tmp_path: Path
 ) -> None:
     """PulseAudio room: our speaker says the cue, paplay says "stop" over it, the microphone
     hears both; the guard removes the cue (delayed by the audio server) but not the stop."""

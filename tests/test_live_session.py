@@ -8,16 +8,13 @@ enough for CI (docs/audio.md). `RW_SCRIPT`, `RW_WAIT` (seconds after the first c
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from audio_server import AudioRoom, audio_room  # noqa: F401 - the fixture
+from audio_server import AudioRoom
+from live_session_helpers import end_session, read_events, start_session, wait_for
 
 from assistant.audio import write_wav
 from assistant.walker_synth import SpeakerStyle, synthesize
@@ -33,42 +30,6 @@ BETWEEN_CUES = ("demo", 7.0)
 #: docs/audio.md): the walker says it again after this long, as a person would, and the
 #: test needs one of three to work. The attempt count is printed.
 RETRY_S = 2.5
-
-
-def read_events(log: Path) -> list[dict]:
-    if not log.exists():
-        return []
-    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
-
-
-def wait_for(predicate, timeout_s: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def start_session(script: str, log: Path, tmp_path: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "RETROWALK_DATA_DIR": str(tmp_path / "data")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "assistant", "start", "--script", script, "--no-history",
-         "--log", str(log)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env,
-    )
-
-
-def end_session(session: subprocess.Popen[str]) -> str:
-    """SIGINT (as Ctrl-C), then the session's stderr."""
-    session.send_signal(signal.SIGINT)
-    try:
-        _, stderr = session.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        session.kill()
-        _, stderr = session.communicate()
-    return stderr
 
 
 def say_stop(room: AudioRoom, tmp_path: Path, log: Path, wait_s: float,
@@ -98,7 +59,7 @@ def say_stop(room: AudioRoom, tmp_path: Path, log: Path, wait_s: float,
 @pytest.mark.parametrize("script, wait_s", [OVER_A_CUE, BETWEEN_CUES],
                          ids=["over-a-cue", "between-cues"])
 def test_live_session_stops_when_stop_is_played_into_the_room(
-    audio_room: AudioRoom, tmp_path: Path, script: str, wait_s: float  # noqa: F811
+    audio_room: AudioRoom, tmp_path: Path, script: str, wait_s: float
 ) -> None:
     if script == OVER_A_CUE[0]:
         if "RW_WAIT" not in os.environ and "RW_BARGE_IN" not in os.environ:

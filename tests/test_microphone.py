@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from audio_server import SINK, AudioRoom, audio_room  # noqa: F401 - the fixture
+from audio_server import SINK, AudioRoom
 
 from assistant.audio import write_wav
 from assistant.cli import main
@@ -61,7 +61,7 @@ def _record_while(source: MicrophoneSource, action, seconds: float) -> list[Audi
 
 @pytest.mark.slow
 def test_microphone_records_a_phrase_played_into_the_room(
-    audio_room: AudioRoom, tmp_path: Path  # noqa: F811
+    audio_room: AudioRoom, tmp_path: Path
 ) -> None:
     phrase = synthesize("stop walking now")
     path = tmp_path / "phrase.wav"
@@ -83,7 +83,7 @@ def test_microphone_records_a_phrase_played_into_the_room(
 
 
 @pytest.mark.slow
-def test_microphone_that_stops_delivering_raises(audio_room: AudioRoom) -> None:  # noqa: F811
+def test_microphone_that_stops_delivering_raises(audio_room: AudioRoom) -> None:
     """Safety rule 3 needs to know: a suspended room sink means no audio at all."""
     source = MicrophoneSource(clock=MonotonicClock(), stall_timeout_s=1.0)
     heard = 0
@@ -99,14 +99,14 @@ def test_microphone_that_stops_delivering_raises(audio_room: AudioRoom) -> None:
 
 
 @pytest.mark.slow
-def test_unknown_microphone_is_a_clear_error(audio_room: AudioRoom) -> None:  # noqa: F811
+def test_unknown_microphone_is_a_clear_error(audio_room: AudioRoom) -> None:
     source = MicrophoneSource(device=999, clock=MonotonicClock())
     with pytest.raises(AudioDeviceError, match="microphone could not be opened.*devices"):
         next(iter(source.chunks()))
 
 
 @pytest.mark.slow
-def test_devices_lists_the_room(audio_room: AudioRoom, capsys) -> None:  # noqa: F811
+def test_devices_lists_the_room(audio_room: AudioRoom, capsys) -> None:
     devices = list_devices(refresh=True)
     assert any(d.is_default_input and d.input_channels for d in devices)
     microphone, speaker = check_devices()

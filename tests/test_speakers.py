@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from audio_server import AudioRoom, audio_room  # noqa: F401 - the fixture
+from audio_server import AudioRoom
 
 from assistant.audio import silence
 from assistant.clock import MonotonicClock, SimulatedClock
@@ -120,7 +120,7 @@ def _loud_times_s(chunks: list, threshold: float = 500.0) -> np.ndarray:
 
 
 @pytest.mark.slow
-def test_speaker_plays_into_the_room_and_stops_at_once(audio_room: AudioRoom) -> None:  # noqa: F811
+def test_speaker_plays_into_the_room_and_stops_at_once(audio_room: AudioRoom) -> None:
     """The microphone hears a cue; a steady tone cut by stop() is gone within 100 ms."""
     clock = MonotonicClock()
     cue = CueRenderer(VoiceSettings()).render("Walk backward slowly now.", 140, 1.0)
