@@ -300,7 +300,8 @@ class Alerter:
             # Told once per run of failures: repeating it every re-alert would drown the
             # emergency instructions.
             tell_walker, self._walker_told = not self._walker_told, True
-        _LOGGER.warning("no alert channel delivered the %s alert", payload["kind"])
+        if results:  # with no channel set up at all, the log's alert event says so quietly
+            _LOGGER.warning("no alert channel delivered the %s alert", payload["kind"])
         if tell_walker:
             self._notify_walker(FALLBACK_MESSAGE)
 
