@@ -72,8 +72,10 @@ def _pcm_to_float(frames: bytes, width: int) -> npt.NDArray[np.float64]:
 
 
 def write_wav(path: str | Path, samples: Samples, rate_hz: int = SAMPLE_RATE_HZ) -> None:
-    """Write mono int16 samples as a PCM WAV file."""
-    with wave.open(str(path), "wb") as wav:
+    """Write mono int16 samples as a PCM WAV file (OSError if the file cannot be made)."""
+    # Opened here first: a `wave.open(path)` that fails leaves a half-made writer whose
+    # clean-up prints a traceback.
+    with open(path, "wb") as file, wave.open(file, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(rate_hz)

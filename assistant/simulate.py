@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.audio import Samples
+from assistant.audio import Samples, write_wav
 from assistant.clock import SimulatedClock
 from assistant.cue_output import SpokenCues
 from assistant.echo import EchoGuard
+from assistant.errors import RetroWalkError
 from assistant.events import SessionEvent
 from assistant.intents import load_phrase_table
 from assistant.listener import IntentDecider
@@ -93,6 +94,21 @@ def simulate_session(
         wired.close()
     return SimulationResult(list(wired.events.events), room.room_audio(),
                             wired.session.summary, clock.now_s())
+
+
+def check_output_folder(path: Path) -> None:
+    """Before a long simulation: fail at once if its WAV could not be written afterwards."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise RetroWalkError(f"cannot write {path}: the folder {folder} does not exist")
+
+
+def save_room_audio(path: Path, result: SimulationResult) -> None:
+    """Write what the room heard to `path`; a clear error where it cannot be written."""
+    try:
+        write_wav(path, result.room_audio)
+    except OSError as err:
+        raise RetroWalkError(f"cannot write {path}: {err.strerror}; choose another file") from err
 
 
 def _let_voice_finish(wired: WiredSession, source: RoomMicrophone, clock: SimulatedClock) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assistant.errors import RetroWalkError
-
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
@@ -32,13 +30,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.audio import silence, write_wav
+    from assistant.audio import silence
     from assistant.demo import ReactiveWalker, transcript_lines
     from assistant.script import load_script, resolve_script
-    from assistant.simulate import SimulationOptions, simulate_session
+    from assistant.simulate import (
+        SimulationOptions,
+        check_output_folder,
+        save_room_audio,
+        simulate_session,
+    )
     from assistant.speakers import RoomSpeaker, VirtualRoom
     from assistant.wiring import WiredSession
 
+    check_output_folder(args.audio_out)
     script = load_script(resolve_script(args.script))
     walkers: list[ReactiveWalker] = []
 
@@ -57,10 +61,7 @@ def run(args: argparse.Namespace) -> int:
     )
     for line in transcript_lines(result.events, walkers[0].said if walkers else []):
         print(line)
-    try:
-        write_wav(args.audio_out, result.room_audio)
-    except OSError as err:
-        raise RetroWalkError(f"cannot write {args.audio_out}: {err.strerror}") from err
+    save_room_audio(args.audio_out, result)
     summary = result.summary
     print(f"\nSession {'completed' if summary.completed else 'ended: ' + summary.end_reason}; "
           f"{summary.total_walked_s:.0f} s of backward walking in {result.audio_s:.0f} s.")

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from assistant.errors import RetroWalkError
-
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
@@ -37,13 +35,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.audio import read_wav, write_wav
+    from assistant.audio import read_wav
     from assistant.script import load_script, resolve_script
-    from assistant.simulate import SimulationOptions, simulate_session
+    from assistant.simulate import (
+        SimulationOptions,
+        check_output_folder,
+        save_room_audio,
+        simulate_session,
+    )
 
     if not 0.0 <= args.echo_gain <= 1.0:
         print("retrowalk simulate: --echo-gain must be between 0 and 1", file=sys.stderr)
         return 2
+    if args.audio_out is not None:
+        check_output_folder(args.audio_out)
     script = load_script(resolve_script(args.script))
     walker = read_wav(args.audio_in)
     result = simulate_session(
@@ -55,10 +60,7 @@ def run(args: argparse.Namespace) -> int:
         for event in result.events:
             print(event.to_json_line())
     if args.audio_out is not None:
-        try:
-            write_wav(args.audio_out, result.room_audio)
-        except OSError as err:
-            raise RetroWalkError(f"cannot write {args.audio_out}: {err.strerror}") from err
+        save_room_audio(args.audio_out, result)
     summary = result.summary
     print(f"Session {'completed' if summary.completed else 'ended: ' + summary.end_reason} "
           f"after {result.audio_s:.1f} s of audio.", file=sys.stderr)
