@@ -40,15 +40,6 @@ class LiveOptions:
     record_history: bool = True
 
 
-def fixed_cue_texts(script: ExerciseScript) -> list[str]:
-    """The script's own cue texts, to render before the session starts."""
-    texts = [script.support_check.question]
-    for cues in (script.warm_up.cues, script.walking.walk_cues, script.walking.rest_cues,
-                 script.cool_down.cues):
-        texts += [*cues.start, *cues.encouragement, *cues.end]
-    return texts
-
-
 def run_live_session(script: ExerciseScript, options: LiveOptions,
                      show: Callable[[str], None]) -> WiredSession:
     """Run a live session to its end; returns it (for the caller's summary)."""
@@ -60,7 +51,7 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
     show(f"Listening with {describe(recognizer)}.")
     renderer = make_renderer(script.voice, data_dir() / "cue_cache")
     show(f"Speaking with {renderer.description}.")
-    renderer.prerender(fixed_cue_texts(script))
+    renderer.prerender(script.cue_texts())
     clock = MonotonicClock()
     echo = EchoGuard()
     wired = wire_session(

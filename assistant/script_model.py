@@ -136,6 +136,14 @@ class ExerciseScript:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The YAML mapping it came from, so that progression can write a changed copy."""
 
+    def cue_texts(self) -> list[str]:
+        """The script's own cue texts, in order, each once (rendered before a session)."""
+        texts = [self.support_check.question]
+        for cues in (self.warm_up.cues, self.walking.walk_cues, self.walking.rest_cues,
+                     self.cool_down.cues):
+            texts += [*cues.start, *cues.encouragement, *cues.end]
+        return list(dict.fromkeys(texts))
+
     @property
     def total_walk_s(self) -> float:
         return self.walking.intervals * self.walking.walk_s

@@ -9,7 +9,6 @@ that the corpora held by the benchmark runner do not count in the peak memory.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import resource
 import sys
@@ -24,14 +23,6 @@ import numpy as np
 
 from assistant.audio import CHUNK_S
 from assistant.events import AudioChunk, SessionEvent
-
-#: Spoken when the default script cannot be read (the script reader may be mid-change).
-FALLBACK_CUES = (
-    "Let's begin with two minutes of easy forward walking.",
-    "Stand next to your wall or rail. Say ready when you are ready.",
-    "Now walk backwards, slowly, small steps.", "Thirty seconds left.",
-    "Stop. Stand still and hold your support.", "Well done. Time to rest.",
-)
 
 
 def wav_chunks(path: Path, limit_s: float) -> Iterator[AudioChunk]:
@@ -48,30 +39,10 @@ def wav_chunks(path: Path, limit_s: float) -> Iterator[AudioChunk]:
 
 
 def script_cue_texts() -> list[str]:
-    """Every sentence of the default script (anything in it that reads like a cue)."""
-    try:
-        from assistant.script import default_script_path, load_script
+    """The default script's cues: what a live session renders before it starts."""
+    from assistant.script import default_script_path, load_script
 
-        script = load_script(default_script_path())
-    except Exception:  # noqa: BLE001 - the probe must still measure listening
-        return list(FALLBACK_CUES)
-    found: list[str] = []
-    _collect_strings(script, found)
-    return [text for text in dict.fromkeys(found) if " " in text] or list(FALLBACK_CUES)
-
-
-def _collect_strings(value: Any, found: list[str]) -> None:
-    if isinstance(value, str):
-        found.append(value)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for item in dataclasses.fields(value):
-            _collect_strings(getattr(value, item.name), found)
-    elif isinstance(value, tuple | list):
-        for item in value:
-            _collect_strings(item, found)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _collect_strings(item, found)
+    return load_script(default_script_path()).cue_texts()
 
 
 def start_up(engine: str) -> tuple[Any, Any, dict[str, float]]:
