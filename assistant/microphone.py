@@ -91,6 +91,11 @@ def _default_indexes(sd: Any) -> tuple[int, int]:
     return int(default_in), int(default_out)
 
 
+def device_argument(value: str) -> int | str:
+    """A `--input-device`/`--output-device` value: a device number, or part of a name."""
+    return int(value) if value.isdigit() else value
+
+
 def find_device(devices: list[DeviceInfo], wanted: int | str | None, kind: str) -> DeviceInfo:
     """The input or output device (`kind`) named or numbered `wanted`, else the default."""
     usable = [d for d in devices if (d.input_channels if kind == "input" else d.output_channels)]

@@ -17,6 +17,7 @@ from assistant.events import SessionEvent
 from assistant.intents import load_phrase_table
 from assistant.listener import IntentDecider
 from assistant.listening import listen
+from assistant.microphone import device_argument
 from assistant.ports import AudioSource
 from assistant.recognizers.select import ENGINES, describe, make_recognizer
 
@@ -29,7 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--engine", choices=ENGINES, default="auto")
     parser.add_argument("--vosk-model", metavar="PATH", help="a Vosk model folder")
     parser.add_argument("--language", default="en", help="phrase table language (default en)")
-    parser.add_argument("--input-device", metavar="D", help="microphone name or number")
+    parser.add_argument("--input-device", metavar="D", type=device_argument,
+                        help="microphone name or number")
     parser.add_argument("--partials", action=argparse.BooleanOptionalAction, default=True,
                         help="print partial results too (default: yes)")
     return parser
@@ -60,5 +62,4 @@ def _open_source(args: argparse.Namespace) -> AudioSource:
         return WavSource.from_file(args.audio_in, SimulatedClock())
     from assistant.microphone import MicrophoneSource
 
-    device = int(args.input_device) if (args.input_device or "").isdigit() else args.input_device
-    return MicrophoneSource(device, clock=MonotonicClock())
+    return MicrophoneSource(args.input_device, clock=MonotonicClock())

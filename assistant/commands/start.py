@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from assistant.errors import AudioDeviceError
+from assistant.microphone import device_argument
 from assistant.script import load_script, resolve_script
 from assistant.script_model import ExerciseScript
 from assistant.timeline import format_timeline
@@ -28,9 +29,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                         "building, knee_friendly); default: the gentle beginner programme")
     parser.add_argument("--console", action="store_true",
                         help="type commands and read the cues on screen instead of speech")
-    parser.add_argument("--input-device", metavar="D", default=None,
+    parser.add_argument("--input-device", metavar="D", default=None, type=device_argument,
                         help="microphone: a number or part of a name (see 'retrowalk devices')")
-    parser.add_argument("--output-device", metavar="D", default=None,
+    parser.add_argument("--output-device", metavar="D", default=None, type=device_argument,
                         help="speaker: a number or part of a name (see 'retrowalk devices')")
     parser.add_argument("--log", metavar="FILE", type=Path, default=None,
                         help="write the event log (JSON Lines) to FILE")
@@ -60,23 +61,19 @@ def run(args: argparse.Namespace) -> int:
         try:
             return _run_live(args, script)
         except AudioDeviceError as err:
-            if args.input_device or args.output_device:
+            if args.input_device is not None or args.output_device is not None:
                 raise
             print(f"No usable audio device ({err}).")
             print("Starting a console session instead: type your commands.")
     return _run_console(args, script)
 
 
-def _device(value: str | None) -> int | str | None:
-    return int(value) if value is not None and value.isdigit() else value
-
-
 def _run_live(args: argparse.Namespace, script: ExerciseScript) -> int:
     from assistant.live import LiveOptions, run_live_session
     from assistant.microphone import check_devices
 
-    check_devices(_device(args.input_device), _device(args.output_device))
-    options = LiveOptions(_device(args.input_device), _device(args.output_device), args.engine,
+    check_devices(args.input_device, args.output_device)
+    options = LiveOptions(args.input_device, args.output_device, args.engine,
                           args.vosk_model, args.log, args.db, not args.no_history)
     wired = run_live_session(script, options, print)
     return _report_end(wired.session.summary)
