@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from assistant import __version__
-from assistant.errors import RetroWalkError
+from assistant.core.errors import RetroWalkError
 
 _LOGGER = logging.getLogger(__name__)
 

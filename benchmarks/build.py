@@ -13,9 +13,9 @@ import numpy as np
 import yaml
 from tqdm import tqdm
 
-from assistant.audio import Samples, read_wav, write_wav
-from assistant.events import SAMPLE_RATE_HZ
-from assistant.walker_synth import SpeakerStyle
+from assistant.audio.chunks import Samples, read_wav, write_wav
+from assistant.core.events import SAMPLE_RATE_HZ
+from assistant.speaking.espeak import SpeakerStyle
 from benchmarks.corpus import (
     OUT_DIR,
     REAL_COMMAND_WORDS,
@@ -153,7 +153,7 @@ def session_recording(minutes: float, bank: NoiseBank, noisy: bool = True) -> Pa
 
 def session_script() -> Path:
     """The default script stretched to a session of about 20 minutes (written to out/)."""
-    from assistant.script import check_script, default_script_path
+    from assistant.script.loading import check_script, default_script_path
 
     data = yaml.safe_load(default_script_path().read_text(encoding="utf-8"))
     data["name"] = "Benchmark: 20 minutes"

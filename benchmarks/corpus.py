@@ -16,10 +16,10 @@ from typing import TypeVar
 
 import numpy as np
 
-from assistant.audio import Samples, read_wav
-from assistant.events import SAMPLE_RATE_HZ
-from assistant.intents import load_phrase_table
-from assistant.walker_synth import SpeakerStyle, synthesize
+from assistant.audio.chunks import Samples, read_wav
+from assistant.core.events import SAMPLE_RATE_HZ
+from assistant.core.intents import load_phrase_table
+from assistant.speaking.espeak import SpeakerStyle, synthesize
 from benchmarks.prose import PROSE_PARAGRAPHS
 
 OUT_DIR = Path(__file__).resolve().parent / "out"

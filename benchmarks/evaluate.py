@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.events import SAMPLE_RATE_HZ
-from assistant.intents import load_phrase_table
+from assistant.core.events import SAMPLE_RATE_HZ
+from assistant.core.intents import load_phrase_table
 from benchmarks.corpus import Utterance
 from benchmarks.metrics import (
     NONE,

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.events import SessionEvent
-from assistant.intents_names import RESUMING_INTENTS, SAFETY_INTENTS
+from assistant.core.events import SessionEvent
+from assistant.core.names import RESUMING_INTENTS, SAFETY_INTENTS
 from benchmarks.streams import Placement
 
 #: An intent this long before an utterance starts is not charged to it.

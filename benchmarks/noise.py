@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from assistant.audio import Samples
-from assistant.events import SAMPLE_RATE_HZ
+from assistant.audio.chunks import Samples
+from assistant.core.events import SAMPLE_RATE_HZ
 
 Floats = npt.NDArray[np.float64]
 

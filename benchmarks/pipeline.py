@@ -1,6 +1,6 @@
 """The one door to RetroWalk's listening pipeline, so that the benchmarks measure the real code.
 
-`assistant.listening.listen_samples` (recognizer -> intent decider -> `heard`/`intent` events,
+`assistant.run.listening.listen_samples` (recognizer -> intent decider -> `heard`/`intent` events,
 `t` in audio seconds) is what `retrowalk listen` and sessions use; the benchmarks call it too.
 """
 
@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.audio import Samples
-from assistant.events import SAMPLE_RATE_HZ, SessionEvent
+from assistant.audio.chunks import Samples
+from assistant.core.events import SAMPLE_RATE_HZ, SessionEvent
 
 ENGINES = ("pocketsphinx", "vosk")
 
@@ -33,7 +33,7 @@ class ListenRun:
 def load_recognizer(engine: str) -> Any:
     """The engine's recognizer, loaded once and reused for every stream of a run (a stream
     ends with `flush`, which closes its last utterance; the next stream starts afresh)."""
-    from assistant.recognizers.select import make_recognizer
+    from assistant.hearing.recognizers.select import make_recognizer
 
     return make_recognizer(engine=engine, language="en")
 
@@ -41,9 +41,9 @@ def load_recognizer(engine: str) -> Any:
 def listen_to(samples: Samples, engine: str, recognizer: Any = None) -> ListenRun:
     """Run the real pipeline over `samples`; its events and this process's CPU time for it."""
     try:
-        from assistant.listening import listen_samples
+        from assistant.run.listening import listen_samples
     except ImportError as err:
-        raise PipelineMissing(f"assistant.listening is not available: {err}") from err
+        raise PipelineMissing(f"assistant.run.listening is not available: {err}") from err
     # Benchmarks (not core code) may read real time: the cost of listening is the point.
     cpu_start, wall_start = time.process_time(), time.perf_counter()
     events = list(listen_samples(samples, engine=engine, recognizer=recognizer))
@@ -54,7 +54,7 @@ def listen_to(samples: Samples, engine: str, recognizer: Any = None) -> ListenRu
 def engine_problem(engine: str) -> str | None:
     """Why `engine` cannot be benchmarked here (None if it can)."""
     try:
-        from assistant.recognizers.select import make_recognizer
+        from assistant.hearing.recognizers.select import make_recognizer
     except ImportError as err:
         return f"the recognizers are not available: {err}"
     try:

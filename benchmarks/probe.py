@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.audio import CHUNK_S
-from assistant.events import AudioChunk, SessionEvent
+from assistant.audio.chunks import CHUNK_S
+from assistant.core.events import AudioChunk, SessionEvent
 
 
 def wav_chunks(path: Path, limit_s: float) -> Iterator[AudioChunk]:
@@ -40,18 +40,18 @@ def wav_chunks(path: Path, limit_s: float) -> Iterator[AudioChunk]:
 
 def script_cue_texts() -> list[str]:
     """The default script's cues: what a live session renders before it starts."""
-    from assistant.script import default_script_path, load_script
+    from assistant.script.loading import default_script_path, load_script
 
     return load_script(default_script_path()).cue_texts()
 
 
 def start_up(engine: str) -> tuple[Any, Any, dict[str, float]]:
     """Load the recognizer and the decider, pre-render the cues; the seconds each took."""
-    from assistant.intents import load_phrase_table
-    from assistant.listener import IntentDecider
-    from assistant.recognizers.select import make_recognizer
-    from assistant.script_model import VoiceSettings
-    from assistant.voice import make_renderer
+    from assistant.core.intents import load_phrase_table
+    from assistant.hearing.decider import IntentDecider
+    from assistant.hearing.recognizers.select import make_recognizer
+    from assistant.script.model import VoiceSettings
+    from assistant.speaking.voice import make_renderer
 
     began = time.perf_counter()
     recognizer = make_recognizer(engine=engine, language="en")
@@ -67,7 +67,7 @@ def start_up(engine: str) -> tuple[Any, Any, dict[str, float]]:
 
 def probe(engine: str, audio: Path, minutes: float) -> dict[str, Any]:
     """Start up, then listen to `audio`: timings, CPU share, real-time factor, peak memory."""
-    from assistant.listening import listen
+    from assistant.run.listening import listen
 
     recognizer, decider, startup = start_up(engine)
     events: list[SessionEvent] = []

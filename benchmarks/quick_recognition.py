@@ -19,13 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio import Samples, read_wav
-from assistant.intents_names import RESUMING_INTENTS, SAFETY_INTENTS
-from assistant.listener import DecisionSettings
-from assistant.listening import listen_samples
-from assistant.paths import shared_data_dir
-from assistant.recognizers.pocketsphinx_engine import PocketSphinxSettings
-from assistant.walker_synth import SpeakerStyle, SpokenPhrase, walker_recording
+from assistant.audio.chunks import Samples, read_wav
+from assistant.core.names import RESUMING_INTENTS, SAFETY_INTENTS
+from assistant.core.paths import shared_data_dir
+from assistant.hearing.decider import DecisionSettings
+from assistant.hearing.recognizers.pocketsphinx_engine import PocketSphinxSettings
+from assistant.run.listening import listen_samples
+from assistant.run.walker_synth import SpokenPhrase, walker_recording
+from assistant.speaking.espeak import SpeakerStyle
 
 COMMANDS = ("stop", "yes", "no")
 NON_COMMANDS = ("go", "up", "off", "_unknown_")
@@ -133,13 +134,13 @@ def main() -> int:
 
 def make(args: argparse.Namespace) -> object:
     if args.engine == "pocketsphinx":
-        from assistant.intents import load_phrase_table
-        from assistant.recognizers.pocketsphinx_engine import PocketSphinxRecognizer
+        from assistant.core.intents import load_phrase_table
+        from assistant.hearing.recognizers.pocketsphinx_engine import PocketSphinxRecognizer
 
         settings = PocketSphinxSettings(filler_words=args.filler_words,
                                         filler_weight=args.filler_weight)
         return PocketSphinxRecognizer(load_phrase_table("en"), settings)
-    from assistant.recognizers.select import make_recognizer
+    from assistant.hearing.recognizers.select import make_recognizer
 
     return make_recognizer(args.engine)
 

@@ -9,7 +9,7 @@ READING_NOTES = """\
   yes, no), so real safety recall is the recall of "stop".
 - **Streams, not clips.** Utterances are placed one after another on one continuous
   recording (1.6 s from the end of one to the start of the next), with the noise running
-  under all of it, and listened to through `assistant.listening` exactly as from a
+  under all of it, and listened to through `assistant.run.listening` exactly as from a
   microphone (0.1 s chunks). An intent heard from 0.2 s before an utterance starts until the
   next one starts is charged to it.
 - **Recall**: the utterance's own intent was heard in its window. *Safety acted on*: a safety

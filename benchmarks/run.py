@@ -2,7 +2,7 @@
 
     python -m benchmarks.run [--quick] [--engine pocketsphinx|vosk|all]
 
-Listens through the real pipeline (`assistant.listening`) to synthesized and real commands at
+Listens through the real pipeline (`assistant.run.listening`) to synthesized and real commands at
 several SNRs and to non-command speech, then measures start-up, CPU, memory, simulation speed
 and how soon the real speaker falls silent. `--quick` is a small sanity run (under 2 minutes).
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from assistant.paths import SOURCE_ROOT, shared_data_dir, voice_models_dir
+from assistant.core.paths import SOURCE_ROOT, shared_data_dir, voice_models_dir
 from benchmarks.build import Corpora, build_corpora, session_script
 from benchmarks.corpus import OUT_DIR
 from benchmarks.evaluate import (

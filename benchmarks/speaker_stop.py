@@ -1,6 +1,6 @@
 """How soon speech is silenced after `stop()`: the real speaker path, in a PulseAudio room.
 
-`assistant.speakers.SoundDeviceSpeaker` plays a loud tone into a private PulseAudio null sink
+`assistant.audio.speakers.SoundDeviceSpeaker` plays a loud tone into a private PulseAudio null sink
 (sounddevice -> PortAudio -> ALSA -> PulseAudio, as live); `parec` records the sink's monitor
 and time-stamps each block as it arrives. The delay from the `stop()` call to the first
 silent sample includes the recording path's own latency, so it is an upper bound.
@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from assistant.events import SAMPLE_RATE_HZ
+from assistant.core.events import SAMPLE_RATE_HZ
 
 SINK = "retrowalk_bench"
 #: A block is silent when its loudest sample is below this (the tone peaks at ~16000).
@@ -79,7 +79,7 @@ def silence_delay_s(blocks: list[tuple[float, int]], stop_at: float) -> float | 
 
 def measure(trials: int = 10) -> dict[str, object]:
     """Play and stop a tone `trials` times; the delays from stop() to silence."""
-    from assistant.speakers import SoundDeviceSpeaker
+    from assistant.audio.speakers import SoundDeviceSpeaker
 
     times = np.arange(SAMPLE_RATE_HZ * 3) / SAMPLE_RATE_HZ
     tone = (np.sin(2 * np.pi * 440.0 * times) * 16000).astype(np.int16)

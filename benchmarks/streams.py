@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.audio import Samples
-from assistant.events import SAMPLE_RATE_HZ
+from assistant.audio.chunks import Samples
+from assistant.core.events import SAMPLE_RATE_HZ
 from benchmarks.corpus import Utterance
 from benchmarks.noise import (
     COLOURS,

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.events import SAMPLE_RATE_HZ, intent_event
-from assistant.walker_synth import SpeakerStyle, synthesize
+from assistant.core.events import SAMPLE_RATE_HZ, intent_event
+from assistant.speaking.espeak import SpeakerStyle, synthesize
 from benchmarks.corpus import Utterance, word_end_s
 from benchmarks.metrics import (
     NONE,
@@ -147,14 +147,14 @@ def test_word_end_is_found_by_energy_in_a_noisy_clip(spoken_stop: Utterance) -> 
 
 def listening_available() -> bool:
     try:
-        import assistant.listening  # noqa: F401
+        import assistant.run.listening  # noqa: F401
     except ImportError:
         return False
     return True
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not listening_available(), reason="assistant.listening is not built yet")
+@pytest.mark.skipif(not listening_available(), reason="assistant.run.listening is not built yet")
 def test_a_tiny_run_writes_a_well_formed_report(tmp_path: Path) -> None:
     from benchmarks.run import main
 

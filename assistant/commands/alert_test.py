@@ -25,8 +25,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Send, print one line per channel, and return 0 only if all delivered."""
-    from assistant.alerts import send_test_alert
-    from assistant.script import load_script, resolve_script
+    from assistant.caregiver.alerts import send_test_alert
+    from assistant.script.loading import load_script, resolve_script
 
     script = load_script(resolve_script(args.script))
     if not script.alerts:

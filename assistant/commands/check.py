@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from assistant.errors import ScriptError
-from assistant.script import bundled_script_names, check_script, resolve_script
-from assistant.timeline import format_timeline
+from assistant.core.errors import ScriptError
+from assistant.script.loading import bundled_script_names, check_script, resolve_script
+from assistant.script.timeline import format_timeline
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -30,17 +30,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.audio import silence
-    from assistant.demo import ReactiveWalker, transcript_lines
-    from assistant.script import load_script, resolve_script
-    from assistant.simulate import (
+    from assistant.audio.chunks import silence
+    from assistant.audio.speakers import RoomSpeaker, VirtualRoom
+    from assistant.run.demo import ReactiveWalker, transcript_lines
+    from assistant.run.simulate import (
         SimulationOptions,
         check_output_folder,
         save_room_audio,
         simulate_session,
     )
-    from assistant.speakers import RoomSpeaker, VirtualRoom
-    from assistant.wiring import WiredSession
+    from assistant.run.wiring import WiredSession
+    from assistant.script.loading import load_script, resolve_script
 
     check_output_folder(args.audio_out)
     script = load_script(resolve_script(args.script))

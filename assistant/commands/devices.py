@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from assistant.microphone import CONSOLE_HINT, DeviceInfo, list_devices
+from assistant.audio.microphone import CONSOLE_HINT, DeviceInfo, list_devices
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

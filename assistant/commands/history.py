@@ -11,7 +11,8 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.history import HistoryStore, SessionRecord
+from assistant.caregiver.history import HistoryStore
+from assistant.caregiver.records import SessionRecord
 
 _RESULT_WORDS = {
     "completed": "completed",

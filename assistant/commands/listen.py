@@ -3,7 +3,7 @@
 Prints one JSON line per `heard` and `intent` event (the event-log format; `t` in seconds of
 audio) from a WAV file (`--audio-in`, any rate or channel count) or from the microphone.
 For testing a microphone, and for scoring recordings. Ctrl-C ends it cleanly; a missing
-microphone is one clear AudioDeviceError line (from assistant.microphone).
+microphone is one clear AudioDeviceError line (from assistant.audio.microphone).
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from assistant.audio import WavSource
-from assistant.clock import MonotonicClock, SimulatedClock
-from assistant.events import SessionEvent
-from assistant.intents import load_phrase_table
-from assistant.listener import IntentDecider
-from assistant.listening import listen
-from assistant.microphone import device_argument
-from assistant.ports import AudioSource
-from assistant.recognizers.select import ENGINES, describe, make_recognizer
+from assistant.audio.chunks import WavSource
+from assistant.audio.microphone import device_argument
+from assistant.core.clock import MonotonicClock, SimulatedClock
+from assistant.core.events import SessionEvent
+from assistant.core.intents import load_phrase_table
+from assistant.core.ports import AudioSource
+from assistant.hearing.decider import IntentDecider
+from assistant.hearing.recognizers.select import ENGINES, describe, make_recognizer
+from assistant.run.listening import listen
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -57,9 +57,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open_source(args: argparse.Namespace) -> AudioSource:
-    """The WAV file (audio time from zero), else the microphone (assistant.microphone)."""
+    """The WAV file (audio time from zero), else the microphone (assistant.audio.microphone)."""
     if args.audio_in:
         return WavSource.from_file(args.audio_in, SimulatedClock())
-    from assistant.microphone import MicrophoneSource
+    from assistant.audio.microphone import MicrophoneSource
 
     return MicrophoneSource(args.input_device, clock=MonotonicClock())

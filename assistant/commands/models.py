@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assistant.models import download_model, find_model, installed_path, load_catalogue
-from assistant.paths import voice_models_dir
+from assistant.core.paths import voice_models_dir
+from assistant.hearing.models import download_model, find_model, installed_path, load_catalogue
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

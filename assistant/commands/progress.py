@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assistant.history import HistoryStore
+from assistant.caregiver.history import HistoryStore
 
 _KIND_WORDS = {
     "longer": "The walks can grow.",
@@ -35,8 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Print the advice; with --apply, write it into the script file."""
-    from assistant.progression import RECENT_SESSIONS, advise, apply_advice
-    from assistant.script import default_script_path, load_script, resolve_script
+    from assistant.caregiver.progression import RECENT_SESSIONS, advise, apply_advice
+    from assistant.script.loading import default_script_path, load_script, resolve_script
 
     path = resolve_script(args.script)
     script = load_script(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assistant.history import HistoryStore
+from assistant.caregiver.history import HistoryStore
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -29,7 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Build the report and print where it is."""
-    from assistant.report import build_report  # matplotlib: only for this command
+    from assistant.caregiver.report import build_report  # matplotlib: only for this command
 
     if args.days < 1:
         print("retrowalk report: --days must be 1 or more")

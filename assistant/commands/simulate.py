@@ -35,14 +35,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.audio import read_wav
-    from assistant.script import load_script, resolve_script
-    from assistant.simulate import (
+    from assistant.audio.chunks import read_wav
+    from assistant.run.simulate import (
         SimulationOptions,
         check_output_folder,
         save_room_audio,
         simulate_session,
     )
+    from assistant.script.loading import load_script, resolve_script
 
     if not 0.0 <= args.echo_gain <= 1.0:
         print("retrowalk simulate: --echo-gain must be between 0 and 1", file=sys.stderr)

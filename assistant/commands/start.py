@@ -7,11 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-from assistant.errors import AudioDeviceError
-from assistant.microphone import device_argument
-from assistant.script import load_script, resolve_script
-from assistant.script_model import ExerciseScript
-from assistant.timeline import format_timeline
+from assistant.audio.microphone import device_argument
+from assistant.core.errors import AudioDeviceError
+from assistant.script.loading import load_script, resolve_script
+from assistant.script.model import ExerciseScript
+from assistant.script.timeline import format_timeline
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -69,8 +69,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_live(args: argparse.Namespace, script: ExerciseScript) -> int:
-    from assistant.live import LiveOptions, run_live_session
-    from assistant.microphone import check_devices
+    from assistant.audio.microphone import check_devices
+    from assistant.run.live import LiveOptions, run_live_session
 
     check_devices(args.input_device, args.output_device)
     options = LiveOptions(args.input_device, args.output_device, args.engine,
@@ -80,11 +80,11 @@ def _run_live(args: argparse.Namespace, script: ExerciseScript) -> int:
 
 
 def _run_console(args: argparse.Namespace, script: ExerciseScript) -> int:
-    from assistant.clock import MonotonicClock
-    from assistant.console import ConsoleScreen, run_console, stdin_reader
-    from assistant.cue_output import PrintedCues
-    from assistant.intents import load_phrase_table
-    from assistant.wiring import wire_session
+    from assistant.core.clock import MonotonicClock
+    from assistant.core.intents import load_phrase_table
+    from assistant.run.console import ConsoleScreen, run_console, stdin_reader
+    from assistant.run.wiring import wire_session
+    from assistant.speaking.cue_output import PrintedCues
 
     clock = ScaledClock(args.speed) if args.speed != 1.0 else MonotonicClock()
     screen = ConsoleScreen()

@@ -1,0 +1,113 @@
+"""Writes one session into the history as its events come, and derives its totals.
+
+Backward-walking seconds per interval come from state events: time spent in `walking`,
+pauses excluded; coming back to `walking` from a pause, stop or check-in continues the same
+interval, coming from anywhere else starts the next one.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from assistant.caregiver.records import SessionRecord, SessionUpdate, WalkTally, safety_counts
+from assistant.core.clock import local_now
+from assistant.core.events import SessionEvent
+from assistant.core.names import IntentName
+from assistant.script.model import ExerciseScript
+
+if TYPE_CHECKING:
+    from assistant.caregiver.history import HistoryStore
+
+_INTENT_NAMES = frozenset(name.value for name in IntentName)
+
+class HistoryRecorder:
+    """Subscriber that writes one session into the history as its events come.
+
+    Thread-safe: alert events arrive from the alerter's delivery threads."""
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        script: ExerciseScript,
+        session_id: str | None = None,
+        wall_clock: Callable[[], datetime] = local_now,
+    ) -> None:
+        self._store = store
+        self._wall_clock = wall_clock
+        started_at = wall_clock()
+        self.session_id = session_id or f"{started_at:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+        self._lock = threading.Lock()
+        self._tally = WalkTally()
+        self._last_t_s = 0.0
+        self._cool_down_entry: tuple[object, object] | None = None
+        self._ending_written: tuple[str, str, str] | None = None
+        self._dizzy_seen = False
+        store.start_session(self.session_id, script, started_at)
+
+    def on_event(self, event: SessionEvent) -> None:
+        """Write the event and the totals it changes, committed before returning."""
+        with self._lock:
+            self._last_t_s = max(self._last_t_s, event.t_s)
+            changed = self._tally.feed(event)
+            safety, dizzy = safety_counts(event)
+            update = SessionUpdate(
+                interval=self._interval(changed),
+                walked_s=self._tally.total_s if changed is not None else None,
+                safety=safety, dizzy=dizzy, ending=self._ending(event),
+            )
+            self._store.record_event(self.session_id, event, update)
+
+    def _interval(self, number: int | None) -> tuple[int, float] | None:
+        return None if number is None else (number, self._tally.by_interval[number])
+
+    def _ending(self, event: SessionEvent) -> tuple[str, str, str] | None:
+        if event.type == "intent" and event.fields.get("intent") == "dizzy":
+            self._dizzy_seen = True
+        if event.type != "state":
+            return None
+        if event.fields.get("to") == "cool_down" and self._cool_down_entry is None:
+            self._cool_down_entry = (event.fields.get("from"), event.fields.get("trigger"))
+        if event.fields.get("to") != "done" or self._ending_written is not None:
+            return None
+        # The planned finish: walking -> cool_down at the end of the last walk, then done.
+        # Ending early by the walker also passes through a (short) cool-down.
+        planned = event.fields.get("from") == "cool_down" and self._cool_down_entry == (
+            "walking", "phase_end")
+        if planned:
+            status, reason = "completed", "completed"
+        elif event.fields.get("from") == "cool_down":
+            status, reason = "ended_early", "ended_by_walker"
+        elif event.fields.get("trigger") in _INTENT_NAMES:
+            # The walker answered and the session ended: after dizziness, or by their choice.
+            status, reason = "ended_early", "dizzy" if self._dizzy_seen else "ended_by_walker"
+        else:
+            status, reason = "ended_early", str(event.fields.get("trigger", ""))
+        self._ending_written = (status, reason, self._wall_clock().isoformat(timespec="seconds"))
+        return self._ending_written
+
+    def finish(self, end_reason: str | None = None) -> SessionRecord:
+        """Close the session: the final walked time and how it ended.
+
+        `end_reason` is the machine's own (`SessionSummary.end_reason`): "completed" makes
+        the session completed, anything else ended early for that reason. Without it, what the
+        events showed stands, or "ended_early" / "no_end_state" if `done` never came."""
+        with self._lock:
+            changed = self._tally.close(self._last_t_s)
+            ended_at = (self._ending_written[2] if self._ending_written
+                        else self._wall_clock().isoformat(timespec="seconds"))
+            if end_reason:
+                status = "completed" if end_reason == "completed" else "ended_early"
+                self._ending_written = (status, end_reason, ended_at)
+            elif self._ending_written is None:
+                self._ending_written = ("ended_early", "no_end_state", ended_at)
+            self._store.update_session(self.session_id, SessionUpdate(
+                interval=self._interval(changed), walked_s=self._tally.total_s,
+                ending=self._ending_written,
+            ))
+        record = self._store.session(self.session_id)
+        assert record is not None, "a started session is never deleted"
+        return record

@@ -1,0 +1,1 @@
+"""The shared vocabulary: clocks, typed values, events, errors, names, phrase tables, ports."""

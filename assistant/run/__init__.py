@@ -1,0 +1,1 @@
+"""Whole sessions put together: the runner, the wiring, live, simulated and console sessions."""

@@ -1,0 +1,86 @@
+"""A live, hands-free session: the microphone, the recognizer, the voice through a speaker.
+
+Everything here runs in real time; the voice and the recognizer are loaded and the
+script's fixed cues rendered before the session starts, so the first cue is not late.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.audio.echo import EchoGuard
+from assistant.audio.microphone import MicrophoneSource
+from assistant.audio.speakers import SoundDeviceSpeaker
+from assistant.core.clock import MonotonicClock
+from assistant.core.intents import load_phrase_table
+from assistant.core.paths import data_dir
+from assistant.hearing.decider import IntentDecider
+from assistant.hearing.recognizers.select import describe, make_recognizer
+from assistant.run.runner import TranscriptRouter, run_listening
+from assistant.run.wiring import WiredSession, wire_session
+from assistant.script.model import ExerciseScript
+from assistant.speaking.cue_output import SpokenCues
+from assistant.speaking.voice import chime_samples, make_renderer
+
+#: The longest the ending waits for the last cue to be heard.
+FINAL_CUE_WAIT_S = 30.0
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    input_device: int | str | None = None
+    output_device: int | str | None = None
+    engine: str = "auto"
+    vosk_model: str | None = None
+    log_path: Path | None = None
+    db_path: Path | None = None
+    record_history: bool = True
+
+
+def run_live_session(script: ExerciseScript, options: LiveOptions,
+                     show: Callable[[str], None]) -> WiredSession:
+    """Run a live session to its end; returns it (for the caller's summary)."""
+    speaker = SoundDeviceSpeaker(options.output_device)
+    # Opened first: the output stream needs a moment to settle before its echo can be
+    # cancelled, and the recognizer and the voice load meanwhile.
+    speaker.open()
+    recognizer = make_recognizer(options.engine, script.language, options.vosk_model)
+    show(f"Listening with {describe(recognizer)}.")
+    renderer = make_renderer(script.voice, data_dir() / "cue_cache")
+    show(f"Speaking with {renderer.description}.")
+    renderer.prerender(script.cue_texts())
+    clock = MonotonicClock()
+    echo = EchoGuard()
+    wired = wire_session(
+        script, clock,
+        lambda events: SpokenCues(
+            renderer, speaker, clock, events.emit, show=lambda text: show(f"  >> {text}"),
+            fallback_sound=chime_samples(),
+            on_played=lambda cue, at_s: echo.add_playback(cue.samples, at_s, cue.text),
+            on_cut=echo.mark_stopped,
+        ),
+        log_path=options.log_path, db_path=options.db_path,
+        record_history=options.record_history,
+    )
+    source = MicrophoneSource(options.input_device, clock=clock)
+
+    def wait_for_voice() -> None:
+        deadline = time.monotonic() + FINAL_CUE_WAIT_S
+        while wired.runner.output.busy and time.monotonic() < deadline:
+            wired.runner.output.update()
+            time.sleep(0.05)
+
+    try:
+        router = TranscriptRouter(wired.runner, IntentDecider(load_phrase_table(script.language)),
+                                  wired.events.emit, echo)
+        run_listening(wired.runner, source, recognizer, router, echo, wait_for_voice)
+        wired.say_progress_advice()
+        wait_for_voice()
+    finally:
+        source.close()
+        speaker.close()
+        wired.close()
+    return wired

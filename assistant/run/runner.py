@@ -1,0 +1,193 @@
+"""The loop that drives a session: audio source -> recognizer -> intents -> session -> voice.
+
+`SessionRunner` is the part every kind of session shares (live, simulated, console): it
+routes intents to the session, cuts speech on a safety intent before anything else, and
+hands the session's cues to the output. `run_listening` is the hands-free loop over audio
+chunks; the console has its own loop in `console.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+from collections.abc import Callable
+from typing import Protocol
+
+from assistant.core.clock import Clock
+from assistant.core.errors import AudioDeviceError, RecognizerError
+from assistant.core.events import (
+    AudioChunk,
+    Cue,
+    EventCallback,
+    Intent,
+    Transcript,
+    heard_event,
+    intent_event,
+)
+from assistant.core.names import SAFETY_INTENTS
+from assistant.core.ports import AudioSource, Recognizer
+from assistant.script.model import VoiceSettings
+from assistant.speaking.cue_output import CueOutput
+
+_LOGGER = logging.getLogger(__name__)
+
+#: Seconds after a cue during which what is heard may still hold its echo.
+ECHO_TAIL_S = 1.0
+
+
+class SessionLike(Protocol):
+    """What the runner needs of `assistant.session.machine.Session`."""
+
+    state: str
+
+    def start(self) -> None: ...
+    def handle_intent(self, intent: Intent) -> None: ...
+    def tick(self) -> None: ...
+    def hearing_lost(self, reason: str) -> None: ...
+    def interrupt(self) -> None: ...
+    def take_cues(self) -> list[Cue]: ...
+    def notify(self, text: str) -> None: ...
+
+    @property
+    def finished(self) -> bool: ...
+
+    @property
+    def voice(self) -> VoiceSettings: ...
+
+
+class Decider(Protocol):
+    def decide(self, transcript: Transcript, assistant_speaking: bool = False) -> Intent | None:
+        ...
+
+
+class EchoFilter(Protocol):
+    def clean(self, chunk: AudioChunk) -> AudioChunk: ...
+    def is_probably_echo(self, text: str, at_s: float) -> bool: ...
+
+
+class SessionRunner:
+    """Routes intents and cues between a session and its output; shared by every mode."""
+
+    def __init__(self, session: SessionLike, output: CueOutput, clock: Clock,
+                 emit: EventCallback) -> None:
+        self.session = session
+        self.output = output
+        self._clock = clock
+        self._emit = emit
+        # Messages from other threads (the alerter) wait here for the loop's thread.
+        self._notices: queue.SimpleQueue[str] = queue.SimpleQueue()
+
+    def start(self) -> None:
+        self.session.start()
+        self._speak_queued_cues()
+
+    def handle_intent(self, intent: Intent) -> None:
+        """Log the intent; for a safety intent silence the voice first (rule 1), then act."""
+        self._emit(intent_event(intent.at_s, intent.name, intent.text))
+        if intent.name in SAFETY_INTENTS:
+            self.output.cut()
+        self.session.handle_intent(intent)
+        self._speak_queued_cues()
+
+    def step(self) -> None:
+        """Advance the session's countdowns and keep the voice going."""
+        while not self._notices.empty():
+            self.session.notify(self._notices.get())
+        self.session.tick()
+        self._speak_queued_cues()
+        self.output.update()
+
+    def notify_walker(self, text: str) -> None:
+        """Thread-safe: say `text` at the next step (used by alert delivery)."""
+        self._notices.put(text)
+
+    def hearing_lost(self, reason: str) -> None:
+        """Safety rule 3: the assistant can no longer hear, so the walker is told to stop.
+
+        The session logs the `error` event with the reason."""
+        self.output.cut()
+        self.session.hearing_lost(reason)
+        self._speak_queued_cues()
+
+    def interrupt(self) -> None:
+        """Ctrl-C or shutdown: end safely, with a spoken instruction."""
+        self.output.cut()
+        self.session.interrupt()
+        self._speak_queued_cues()
+
+    @property
+    def finished(self) -> bool:
+        return self.session.finished and not self.output.busy
+
+    def _speak_queued_cues(self) -> None:
+        for cue in self.session.take_cues():
+            self.output.say(cue, self.session.voice)
+
+
+class TranscriptRouter:
+    """Logs what was heard and turns it into intents, guarding against the assistant's voice."""
+
+    def __init__(self, runner: SessionRunner, decider: Decider, emit: EventCallback,
+                 echo: EchoFilter | None = None) -> None:
+        self._runner = runner
+        self._decider = decider
+        self._emit = emit
+        self._echo = echo
+        self._last_partial = ""
+        self._speaking_until_s = -1.0
+
+    def route(self, transcript: Transcript) -> None:
+        if transcript.final or transcript.text != self._last_partial:
+            self._emit(heard_event(transcript.at_s, transcript.text, transcript.engine,
+                                   transcript.final))
+        self._last_partial = "" if transcript.final else transcript.text
+        if self._runner.output.busy:
+            self._speaking_until_s = transcript.at_s + ECHO_TAIL_S
+        speaking = transcript.at_s <= self._speaking_until_s
+        intent = self._decider.decide(transcript, assistant_speaking=speaking)
+        if intent is None:
+            return
+        if self._echo is not None and self._echo.is_probably_echo(transcript.text,
+                                                                  transcript.at_s):
+            _LOGGER.info("ignored %r: it was the assistant's own cue", transcript.text)
+            return
+        self._runner.handle_intent(intent)
+
+
+def run_listening(
+    runner: SessionRunner,
+    source: AudioSource,
+    recognizer: Recognizer,
+    router: TranscriptRouter,
+    echo: EchoFilter | None = None,
+    wait_for_voice: Callable[[], None] | None = None,
+) -> None:
+    """The hands-free loop: every chunk is heard, the session ticks, the voice goes on.
+
+    Ends when the session is done and has finished speaking. A failing microphone or
+    recognizer ends the session safely (rule 3); `wait_for_voice` then lets the last
+    instruction be heard (live: waits in real time; simulated sessions need not)."""
+    runner.start()
+    try:
+        for chunk in source.chunks():
+            heard = echo.clean(chunk) if echo is not None else chunk
+            for transcript in recognizer.accept(heard):
+                router.route(transcript)
+            runner.step()
+            if runner.finished:
+                return
+    except (AudioDeviceError, RecognizerError) as err:
+        runner.hearing_lost(str(err))
+        if wait_for_voice is not None:
+            wait_for_voice()
+        return
+    except KeyboardInterrupt:
+        runner.interrupt()
+        if wait_for_voice is not None:
+            wait_for_voice()
+        return
+    # The source ended before the session did: nothing can be heard any more.
+    if not runner.session.finished:
+        runner.hearing_lost("the audio input ended")
+        if wait_for_voice is not None:
+            wait_for_voice()

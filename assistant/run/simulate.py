@@ -1,0 +1,119 @@
+"""Simulated sessions: a recording is the microphone, the clock is the audio position.
+
+The assistant's voice is played into a virtual room (with `echo_gain` it reaches the
+microphone too, as in a real room), so a whole session runs through the same code as a
+live one, faster than real time, and its event log is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.audio.chunks import Samples, write_wav
+from assistant.audio.echo import EchoGuard
+from assistant.audio.speakers import RoomMicrophone, RoomSpeaker, VirtualRoom
+from assistant.core.clock import SimulatedClock
+from assistant.core.errors import RetroWalkError
+from assistant.core.events import SessionEvent
+from assistant.core.intents import load_phrase_table
+from assistant.hearing.decider import IntentDecider
+from assistant.hearing.recognizers.select import make_recognizer
+from assistant.run.runner import TranscriptRouter, run_listening
+from assistant.run.wiring import WiredSession, wire_session
+from assistant.script.model import ExerciseScript
+from assistant.session.machine import SessionSummary
+from assistant.speaking.cue_output import SpokenCues
+from assistant.speaking.voice import CueRenderer, chime_samples, make_renderer
+
+#: Room left after the recording for the session to finish (prompts re-asked, cool-down).
+EXTRA_S = 600.0
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    events: list[SessionEvent]
+    room_audio: Samples
+    """What the room heard: the walker and the assistant."""
+    summary: SessionSummary
+    audio_s: float
+    """How much audio time the session took."""
+
+
+@dataclass(frozen=True)
+class SimulationOptions:
+    echo_gain: float = 0.0
+    """How much of the assistant's voice reaches the microphone (0 = none, 1 = all)."""
+    engine: str = "auto"
+    vosk_model: str | None = None
+    log_path: Path | None = None
+    db_path: Path | None = None
+    """Record the session in this history database (None: no history)."""
+    alerts: bool = True
+    cache_dir: Path | None = None
+
+
+def simulate_session(
+    script: ExerciseScript,
+    walker: Samples,
+    options: SimulationOptions = SimulationOptions(),
+    renderer: CueRenderer | None = None,
+    on_wired: Callable[[WiredSession, VirtualRoom, RoomSpeaker], None] | None = None,
+) -> SimulationResult:
+    """Run one whole session with `walker` (16 kHz mono) as the microphone.
+
+    `on_wired` lets a caller watch or join in before it starts (the demo's walker does)."""
+    clock = SimulatedClock()
+    room = VirtualRoom(walker, echo_gain=options.echo_gain)
+    speaker = RoomSpeaker(room, clock)
+    echo = EchoGuard()
+    voice = renderer or make_renderer(script.voice, options.cache_dir)
+    wired = wire_session(
+        script, clock,
+        lambda events: SpokenCues(
+            voice, speaker, clock, events.emit, fallback_sound=chime_samples(),
+            on_played=lambda cue, at_s: echo.add_playback(cue.samples, at_s, cue.text),
+            on_cut=echo.mark_stopped,
+        ),
+        log_path=options.log_path, db_path=options.db_path,
+        record_history=options.db_path is not None, alerts=options.alerts,
+    )
+    if on_wired is not None:
+        on_wired(wired, room, speaker)
+    recognizer = make_recognizer(options.engine, script.language, options.vosk_model)
+    decider = IntentDecider(load_phrase_table(script.language))
+    router = TranscriptRouter(wired.runner, decider, wired.events.emit, echo)
+    until_s = len(walker) / room.rate_hz + script.total_s + script.safety.emergency_max_s + EXTRA_S
+    source = RoomMicrophone(room, clock, until_s=until_s)
+    try:
+        run_listening(wired.runner, source, recognizer, router, echo)
+        wired.say_progress_advice()
+        _let_voice_finish(wired, source, clock)
+    finally:
+        wired.close()
+    return SimulationResult(list(wired.events.events), room.room_audio(),
+                            wired.session.summary, clock.now_s())
+
+
+def check_output_folder(path: Path) -> None:
+    """Before a long simulation: fail at once if its WAV could not be written afterwards."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise RetroWalkError(f"cannot write {path}: the folder {folder} does not exist")
+
+
+def save_room_audio(path: Path, result: SimulationResult) -> None:
+    """Write what the room heard to `path`; a clear error where it cannot be written."""
+    try:
+        write_wav(path, result.room_audio)
+    except OSError as err:
+        raise RetroWalkError(f"cannot write {path}: {err.strerror}; choose another file") from err
+
+
+def _let_voice_finish(wired: WiredSession, source: RoomMicrophone, clock: SimulatedClock) -> None:
+    """Keep time moving (in simulation) until the last cue has been spoken."""
+    for _chunk in source.chunks():
+        wired.runner.output.update()
+        if not wired.runner.output.busy:
+            return

@@ -1,0 +1,1 @@
+"""The exercise script: its typed model, the YAML reader and schema, its planned timeline."""

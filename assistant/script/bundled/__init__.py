@@ -1,0 +1,1 @@
+"""The bundled exercise scripts (data of the package `assistant.script.loading.bundled`)."""

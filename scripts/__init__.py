@@ -1,1 +1,0 @@
-"""The bundled exercise scripts (installed as the package `assistant.bundled_scripts`)."""

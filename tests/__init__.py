@@ -1,0 +1,1 @@
+"""Tests of RetroWalk, one folder per subpackage of `assistant`."""

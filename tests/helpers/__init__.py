@@ -1,0 +1,1 @@
+"""The shared test helpers: a virtual audio room, an HTTP receiver, caregiver builders."""
