@@ -30,14 +30,12 @@ from assistant.caregiver.records import SessionRecord
 from assistant.core.clock import local_now
 from assistant.core.errors import ScriptError
 from assistant.script.model import ExerciseScript
+from assistant.session.cues import number_in_words
 
 #: Easing off never makes a walk shorter than this.
 EASE_OFF_FLOOR_S = 15.0
 #: Sessions read from the history for advice (only the latest ones matter).
 RECENT_SESSIONS = 50
-_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 
 
 @dataclass(frozen=True)
@@ -54,17 +52,6 @@ class Advice:
 
     def changes(self, script: ExerciseScript) -> bool:
         return (self.walk_s, self.intervals) != (script.walking.walk_s, script.walking.intervals)
-
-
-def number_words(number: int) -> str:
-    """0..999 in words, for sentences a voice reads ("fifteen seconds")."""
-    if number < 20:
-        return _SMALL[number]
-    if number < 100:
-        tens, ones = divmod(number, 10)
-        return _TENS[tens - 2] + (f"-{_SMALL[ones]}" if ones else "")
-    hundreds, rest = divmod(number, 100)
-    return f"{_SMALL[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
 
 
 def _at_current_settings(session: SessionRecord, script: ExerciseScript) -> bool:
@@ -113,7 +100,7 @@ def _longer(script: ExerciseScript, streak: int) -> Advice:
         grow = int(walk_s - walking.walk_s)
         return Advice(
             "longer", walk_s, walking.intervals,
-            f"Great work. You are ready to walk {number_words(grow)} seconds longer each time. "
+            f"Great work. You are ready to walk {number_in_words(grow)} seconds longer each time. "
             "Your caregiver can set that up.",
             f"{why}: each walk can grow from {walking.walk_s:g} to {walk_s:g} s ({limits}).",
         )
@@ -139,7 +126,7 @@ def _ease_off(script: ExerciseScript) -> Advice:
         shorter = int(walking.walk_s - walk_s)
         return Advice(
             "ease_off", walk_s, walking.intervals,
-            f"You felt dizzy today. For now, walks {number_words(shorter)} seconds shorter "
+            f"You felt dizzy today. For now, walks {number_in_words(shorter)} seconds shorter "
             "are better. Your caregiver can set that up. Please tell them how you feel.",
             f"Dizziness in the last session: each walk can be shorter, {walking.walk_s:g} to "
             f"{walk_s:g} s. Talk to the doctor if dizziness comes back.",

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"No audio devices found; {CONSOLE_HINT}.")
         return 0
     for device in devices:
-        print(describe(device))
+        print(describe_device(device))
     if not any(d.input_channels for d in devices):
         print(f"No microphone found; {CONSOLE_HINT}.")
     if not any(d.output_channels for d in devices):
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def describe(device: DeviceInfo) -> str:
+def describe_device(device: DeviceInfo) -> str:
     """`  3  USB Audio  (1 in, 2 out)  default input` style line."""
     markers = [label for label, flag in (("default input", device.is_default_input),
                                          ("default output", device.is_default_output)) if flag]

@@ -18,7 +18,7 @@ from assistant.core.events import SessionEvent
 from assistant.core.intents import load_phrase_table
 from assistant.core.ports import AudioSource
 from assistant.hearing.decider import IntentDecider
-from assistant.hearing.recognizers.select import ENGINES, describe, make_recognizer
+from assistant.hearing.recognizers.select import ENGINES, describe_recognizer, make_recognizer
 from assistant.run.listening import listen
 
 
@@ -40,7 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 def run(args: argparse.Namespace) -> int:
     source = _open_source(args)
     recognizer = make_recognizer(args.engine, args.language, args.vosk_model)
-    print(f"retrowalk listen: {describe(recognizer)}", file=sys.stderr)
+    print(f"retrowalk listen: {describe_recognizer(recognizer)}", file=sys.stderr)
     decider = IntentDecider(load_phrase_table(args.language))
 
     def emit(event: SessionEvent) -> None:

@@ -1,7 +1,7 @@
 """Clocks. Core code never reads time itself: a clock is injected wherever time matters.
 
 The real clock is monotonic time; the simulated clock is moved by whoever owns it (the
-audio source, counting samples, or a test, counting milliseconds).
+audio source, counting samples, or a test).
 """
 
 from __future__ import annotations
@@ -41,10 +41,6 @@ class SimulatedClock:
         if seconds < 0:
             raise ValueError("a clock cannot go back in time")
         self._now_s += seconds
-
-    def advance_ms(self, milliseconds: int) -> None:
-        """Move time forward by whole milliseconds (what tests use)."""
-        self.advance(milliseconds / 1000.0)
 
 
 def local_now() -> datetime:

@@ -35,6 +35,10 @@ class AudioChunk:
     def end_s(self) -> float:
         return self.start_s + self.duration_s
 
+#: How a transcript marks a word outside the phrase list: Vosk's grammar token, which the
+#: PocketSphinx recognizer writes too, and the intent decider reads.
+UNKNOWN_WORD = "[unk]"
+
 
 @dataclass(frozen=True)
 class Transcript:

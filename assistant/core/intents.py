@@ -43,10 +43,6 @@ class PhraseTable:
         """Every word that occurs in a phrase (for a recognizer's dictionary check)."""
         return sorted({word for phrase in self.phrase_to_intent for word in phrase.split()})
 
-    def exact(self, text: str) -> IntentName | None:
-        """The intent of a whole utterance that is exactly one phrase (recognizer output)."""
-        return self.phrase_to_intent.get(normalize(text))
-
     def find(self, text: str) -> tuple[IntentName, str] | None:
         """The intent of a phrase contained (as whole words) in free text, for typed commands.
 
@@ -66,11 +62,6 @@ class PhraseTable:
 
 #: Which safety intent wins when one text holds several: the one that does the most.
 _SAFETY_RANK = {IntentName.HELP: 4, IntentName.DIZZY: 3, IntentName.STOP: 2, IntentName.PAUSE: 1}
-
-
-def command_phrases(language: str = "en") -> list[str]:
-    """Every command phrase of a language (for warning about cues the assistant may hear)."""
-    return load_phrase_table(language).phrases
 
 
 @cache

@@ -17,14 +17,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from assistant.core.events import Intent, Transcript
+from assistant.core.events import UNKNOWN_WORD, Intent, Transcript
 from assistant.core.intents import PhraseTable, normalize
 from assistant.core.names import RESUMING_INTENTS, SAFETY_INTENTS, IntentName
 
 _LOGGER = logging.getLogger(__name__)
 
-#: What recognizers write for words outside the grammar.
-UNKNOWN_WORD = "[unk]"
 _UNKNOWN_TOKEN = "<unk>"
 
 

@@ -52,7 +52,7 @@ class VoicedRecognizer:
     def __init__(self, inner: Recognizer) -> None:
         self.inner = inner
         self.engine = inner.engine
-        self.model_dir = getattr(inner, "model_dir", None)  # for `describe`
+        self.model_dir = getattr(inner, "model_dir", None)  # for `describe_recognizer`
         self._recent: deque[tuple[float, float]] = deque()  # (chunk end, voiced seconds)
 
     def accept(self, chunk: AudioChunk) -> list[Transcript]:

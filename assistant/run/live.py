@@ -18,7 +18,7 @@ from assistant.core.clock import MonotonicClock
 from assistant.core.intents import load_phrase_table
 from assistant.core.paths import data_dir
 from assistant.hearing.decider import IntentDecider
-from assistant.hearing.recognizers.select import describe, make_recognizer
+from assistant.hearing.recognizers.select import describe_recognizer, make_recognizer
 from assistant.run.runner import TranscriptRouter, run_listening
 from assistant.run.wiring import WiredSession, wire_session
 from assistant.script.model import ExerciseScript
@@ -48,7 +48,7 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
     # cancelled, and the recognizer and the voice load meanwhile.
     speaker.open()
     recognizer = make_recognizer(options.engine, script.language, options.vosk_model)
-    show(f"Listening with {describe(recognizer)}.")
+    show(f"Listening with {describe_recognizer(recognizer)}.")
     renderer = make_renderer(script.voice, data_dir() / "cue_cache")
     show(f"Speaking with {renderer.description}.")
     renderer.prerender(script.cue_texts())

@@ -19,7 +19,7 @@ import yaml
 
 from assistant.core.errors import ScriptError
 from assistant.script.model import ExerciseScript
-from assistant.script.reader import FieldPath, Report, Section, describe, dotted
+from assistant.script.reader import FieldPath, Report, Section, describe_value, dotted
 from assistant.script.schema import read_script
 
 #: An exercise script is a page of text; anything larger is a mistake, not a script.
@@ -50,7 +50,7 @@ def parse_script(text: str, source: str = "<script>") -> ScriptCheck:
     if data is not None:
         if not isinstance(data, dict):
             report.error((), f"the top level must be a mapping of keys such as name:, walking: "
-                         f"(key: value lines), got {describe(data)}")
+                         f"(key: value lines), got {describe_value(data)}")
         else:
             script = read_script(Section(report, (), data), source)
     errors, warnings = report.lines()

@@ -28,7 +28,7 @@ def dotted(path: FieldPath) -> str:
     return text
 
 
-def describe(value: Any) -> str:
+def describe_value(value: Any) -> str:
     """How a wrong value is named in a message ("the text "30s"", "a list", ...)."""
     if value is None:
         return "nothing (an empty value)"
@@ -171,7 +171,7 @@ class Section:
         """A true/false value (YAML's yes/no count as such); numbers and texts are refused."""
         present, value = self.get(key, False)
         if present and not isinstance(value, bool):
-            self.error(key, f"must be true or false, got {describe(value)}")
+            self.error(key, f"must be true or false, got {describe_value(value)}")
         elif present:
             self.values[key] = value
             return bool(value)
@@ -187,7 +187,7 @@ class Section:
                 self.values[key] = None
             return None
         if not isinstance(value, str) or not value.strip():
-            self.error(key, f"must be a non-empty text, got {describe(value)}")
+            self.error(key, f"must be a non-empty text, got {describe_value(value)}")
             return None
         self.values[key] = value.strip()
         if spoken:
@@ -202,7 +202,7 @@ class Section:
         good = []
         for path, item in items:
             if not isinstance(item, str) or not item.strip():
-                self.report.error(path, f"must be a non-empty text, got {describe(item)}")
+                self.report.error(path, f"must be a non-empty text, got {describe_value(item)}")
                 continue
             good.append(item.strip())
             if spoken:
@@ -236,7 +236,7 @@ class Section:
         wrong = present and value is not None and not isinstance(value, dict)
         if wrong:
             self.error(key, f"must be a mapping (indented `key: value` lines), got "
-                       f"{describe(value)}")
+                       f"{describe_value(value)}")
         return Section(self.report, self._path(key), value, written=present and not wrong)
 
     def effective(self, model: type, key: str) -> Any:
@@ -277,7 +277,7 @@ class Section:
             return [((*self._path(key), index), item) for index, item in enumerate(value)]
         if single and not isinstance(value, dict):
             return [(self._path(key), value)]
-        self.error(key, f"must be a list of {what}, got {describe(value)}")
+        self.error(key, f"must be a list of {what}, got {describe_value(value)}")
         return None
 
     def _path(self, key: str | FieldPath) -> FieldPath:
@@ -295,7 +295,7 @@ def number_problem(value: Any, low: float, high: float, *, whole: bool = False,
         hint = ""
         if isinstance(value, str):
             hint = "; write the number alone, without quotes or units, e.g. 30"
-        return f"must be {kind} ({allowed}), got {describe(value)}{hint}"
+        return f"must be {kind} ({allowed}), got {describe_value(value)}{hint}"
     if isinstance(value, float) and not math.isfinite(value):
         return f"must be a finite number ({allowed}), got {value}"
     if whole and value != int(value):

@@ -20,18 +20,25 @@ from typing import Any
 
 from transitions import Machine
 
-from assistant.core.names import IntentName as I
-from assistant.core.names import StateName as S
+from assistant.core.names import IntentName, StateName
 from assistant.script.model import ExerciseScript, PhaseCues
 
 #: The window after "help" before the alert goes (an extension of the contract's states).
 HELP_PENDING = "help_pending"
 
-IDLE, DONE = S.IDLE.value, S.DONE.value
-WARM_UP, SUPPORT_CHECK, WALKING = S.WARM_UP.value, S.SUPPORT_CHECK.value, S.WALKING.value
-RESTING, COOL_DOWN, PAUSED = S.RESTING.value, S.COOL_DOWN.value, S.PAUSED.value
-STOPPED, SAFETY_PAUSE, CHECK_IN = S.STOPPED.value, S.SAFETY_PAUSE.value, S.CHECK_IN.value
-EMERGENCY = S.EMERGENCY.value
+#: The states' names as plain strings, as pytransitions keeps them.
+IDLE = StateName.IDLE.value
+WARM_UP = StateName.WARM_UP.value
+SUPPORT_CHECK = StateName.SUPPORT_CHECK.value
+WALKING = StateName.WALKING.value
+RESTING = StateName.RESTING.value
+COOL_DOWN = StateName.COOL_DOWN.value
+PAUSED = StateName.PAUSED.value
+STOPPED = StateName.STOPPED.value
+SAFETY_PAUSE = StateName.SAFETY_PAUSE.value
+CHECK_IN = StateName.CHECK_IN.value
+EMERGENCY = StateName.EMERGENCY.value
+DONE = StateName.DONE.value
 
 #: Phases with a clock: their remaining time counts down, and freezes when they are left.
 TIMED = [WARM_UP, WALKING, RESTING, COOL_DOWN]
@@ -85,32 +92,33 @@ _PLANNED = [
     _row("phase_end", COOL_DOWN, DONE, ends="completed"),
     _row("support_unanswered", SUPPORT_CHECK, DONE, ends="support_check_unanswered"),
     # "end" in an ordinary phase asks first; "yes" then ends with a (short) cool-down.
-    _row(I.END, ORDINARY, None, unless="is_asking_to_end", after="ask_to_end"),
-    _row(I.YES, _but(ORDINARY, COOL_DOWN), COOL_DOWN, conditions="is_asking_to_end",
+    _row(IntentName.END, ORDINARY, None, unless="is_asking_to_end", after="ask_to_end"),
+    _row(IntentName.YES, _but(ORDINARY, COOL_DOWN), COOL_DOWN, conditions="is_asking_to_end",
          ends="ended_by_walker"),
-    _row(I.YES, COOL_DOWN, DONE, conditions="is_asking_to_end", ends="ended_by_walker"),
-    _row(I.NO, ORDINARY, None, conditions="is_asking_to_end", after="keep_going"),
-    _row(I.READY, SUPPORT_CHECK, WALKING),
-    _row(I.YES, SUPPORT_CHECK, WALKING),
+    _row(IntentName.YES, COOL_DOWN, DONE, conditions="is_asking_to_end", ends="ended_by_walker"),
+    _row(IntentName.NO, ORDINARY, None, conditions="is_asking_to_end", after="keep_going"),
+    _row(IntentName.READY, SUPPORT_CHECK, WALKING),
+    _row(IntentName.YES, SUPPORT_CHECK, WALKING),
 ]
 
 _SAFETY = [
-    _row(I.STOP, [*ORDINARY, PAUSED], STOPPED, before="say_stop"),
-    _row(I.STOP, _but(HALTED, PAUSED), None, after="acknowledge_halt"),
-    _row(I.PAUSE, ORDINARY, PAUSED, before="drop_pending_cues"),
-    _row(I.PAUSE, HALTED, None, after="acknowledge_halt"),
-    _row(I.DIZZY, [*ORDINARY, PAUSED, STOPPED], SAFETY_PAUSE, before="drop_pending_cues"),
-    _row(I.DIZZY, CHECK_IN, EMERGENCY, reason="dizzy_not_better"),
-    _row(I.DIZZY, [SAFETY_PAUSE, HELP_PENDING, EMERGENCY], None, after="acknowledge_halt"),
-    _row(I.HELP, _but(ACTIVE, HELP_PENDING, EMERGENCY), HELP_PENDING, before="drop_pending_cues"),
-    _row(I.HELP, [HELP_PENDING, EMERGENCY], None, after="acknowledge_halt"),
-    _row(I.CANCEL, HELP_PENDING, STOPPED, before="say_help_cancelled"),
+    _row(IntentName.STOP, [*ORDINARY, PAUSED], STOPPED, before="say_stop"),
+    _row(IntentName.STOP, _but(HALTED, PAUSED), None, after="acknowledge_halt"),
+    _row(IntentName.PAUSE, ORDINARY, PAUSED, before="drop_pending_cues"),
+    _row(IntentName.PAUSE, HALTED, None, after="acknowledge_halt"),
+    _row(IntentName.DIZZY, [*ORDINARY, PAUSED, STOPPED], SAFETY_PAUSE, before="drop_pending_cues"),
+    _row(IntentName.DIZZY, CHECK_IN, EMERGENCY, reason="dizzy_not_better"),
+    _row(IntentName.DIZZY, [SAFETY_PAUSE, HELP_PENDING, EMERGENCY], None, after="acknowledge_halt"),
+    _row(IntentName.HELP, _but(ACTIVE, HELP_PENDING, EMERGENCY), HELP_PENDING,
+         before="drop_pending_cues"),
+    _row(IntentName.HELP, [HELP_PENDING, EMERGENCY], None, after="acknowledge_halt"),
+    _row(IntentName.CANCEL, HELP_PENDING, STOPPED, before="say_help_cancelled"),
     _row("help_window_over", HELP_PENDING, EMERGENCY, reason="help"),
-    _row(I.CANCEL, EMERGENCY, DONE, ends="emergency_cancelled"),
+    _row(IntentName.CANCEL, EMERGENCY, DONE, ends="emergency_cancelled"),
     _row("emergency_over", EMERGENCY, DONE, ends="emergency"),
     _row("rest_over", SAFETY_PAUSE, CHECK_IN),
-    _row(I.NO, CHECK_IN, DONE, conditions="is_confirming", ends="dizzy"),
-    _row(I.NO, CHECK_IN, EMERGENCY, unless="is_confirming", reason="dizzy_not_better"),
+    _row(IntentName.NO, CHECK_IN, DONE, conditions="is_confirming", ends="dizzy"),
+    _row(IntentName.NO, CHECK_IN, EMERGENCY, unless="is_confirming", reason="dizzy_not_better"),
     _row("check_in_unanswered", CHECK_IN, EMERGENCY, reason="dizzy_no_answer"),
     _row("lost_hearing", _but(STATE_NAMES, DONE), DONE,
          ends="hearing_lost", reason="hearing_lost"),
@@ -120,23 +128,27 @@ _SAFETY = [
 
 # Going back to the frozen phase: never to walking without an explicit "yes" (safety rule 2).
 _BACK = [
-    *(_row(I.RESUME, PAUSED, phase, conditions="is_frozen_phase", unless="needs_confirmation")
+    *(_row(IntentName.RESUME, PAUSED, phase, conditions="is_frozen_phase",
+           unless="needs_confirmation")
       for phase in ORDINARY),
-    _row(I.RESUME, PAUSED, None, conditions="needs_confirmation", after="ask_confirmation"),
-    _row(I.RESUME, STOPPED, None, conditions="may_walk_again", after="ask_confirmation"),
-    _row(I.RESUME, STOPPED, DONE, unless="may_walk_again", ends="dizzy"),
-    *(_row(I.YES, [PAUSED, STOPPED, CHECK_IN], phase,
+    _row(IntentName.RESUME, PAUSED, None, conditions="needs_confirmation",
+         after="ask_confirmation"),
+    _row(IntentName.RESUME, STOPPED, None, conditions="may_walk_again", after="ask_confirmation"),
+    _row(IntentName.RESUME, STOPPED, DONE, unless="may_walk_again", ends="dizzy"),
+    *(_row(IntentName.YES, [PAUSED, STOPPED, CHECK_IN], phase,
            conditions=["is_confirming", "is_frozen_phase"]) for phase in ORDINARY),
     *(_row(intent, CHECK_IN, None, conditions="may_walk_again", unless="is_confirming",
            after="ask_confirmation")
-      for intent in (I.YES, I.CANCEL)),
+      for intent in (IntentName.YES, IntentName.CANCEL)),
     *(_row(intent, CHECK_IN, DONE, unless="may_walk_again", ends="dizzy")
-      for intent in (I.YES, I.CANCEL)),
-    _row(I.NO, [PAUSED, STOPPED], None, conditions="is_confirming", after="decline_confirmation"),
-    _row(I.END, [PAUSED, STOPPED], COOL_DOWN, conditions="has_cool_down_left",
+      for intent in (IntentName.YES, IntentName.CANCEL)),
+    _row(IntentName.NO, [PAUSED, STOPPED], None, conditions="is_confirming",
+         after="decline_confirmation"),
+    _row(IntentName.END, [PAUSED, STOPPED], COOL_DOWN, conditions="has_cool_down_left",
          ends="ended_by_walker"),
-    _row(I.END, [PAUSED, STOPPED], DONE, unless="has_cool_down_left", ends="ended_by_walker"),
-    _row(I.END, CHECK_IN, DONE, conditions="is_confirming", ends="dizzy"),
+    _row(IntentName.END, [PAUSED, STOPPED], DONE, unless="has_cool_down_left",
+         ends="ended_by_walker"),
+    _row(IntentName.END, CHECK_IN, DONE, conditions="is_confirming", ends="dizzy"),
     _row("prompt_unanswered", [PAUSED, STOPPED, CHECK_IN], DONE, ends="no_answer"),
     _row("pause_too_long", PAUSED, DONE, ends="pause_too_long"),
 ]

@@ -17,7 +17,6 @@ from assistant.caregiver.progression import (
     advise,
     apply_advice,
     edit_walking_lines,
-    number_words,
     spoken_advice,
 )
 from assistant.caregiver.recorder import HistoryRecorder
@@ -27,6 +26,7 @@ from assistant.core.errors import ScriptError
 from assistant.core.events import SessionEvent
 from assistant.script.loading import default_script_path, load_script
 from assistant.script.model import ExerciseScript, Progression
+from assistant.session.cues import number_in_words
 from tests.helpers.caregiver import completed_session, dizzy_session, make_script
 
 
@@ -101,7 +101,7 @@ def test_dizziness_in_the_last_session_eases_off_but_not_below_a_floor() -> None
 
 
 def test_number_words_read_well() -> None:
-    assert [number_words(n) for n in (5, 15, 20, 45, 120)] == [
+    assert [number_in_words(n) for n in (5, 15, 20, 45, 120)] == [
         "five", "fifteen", "twenty", "forty-five", "one hundred and twenty"]
 
 

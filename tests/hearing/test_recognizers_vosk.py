@@ -13,7 +13,11 @@ from assistant.audio.chunks import silence, to_chunks
 from assistant.core.errors import ModelError
 from assistant.core.events import Transcript
 from assistant.core.intents import load_phrase_table
-from assistant.hearing.recognizers.select import describe, find_vosk_model, make_recognizer
+from assistant.hearing.recognizers.select import (
+    describe_recognizer,
+    find_vosk_model,
+    make_recognizer,
+)
 from assistant.hearing.recognizers.vosk_engine import VoskRecognizer, load_vosk_model
 from assistant.run.listening import listen_samples
 from assistant.speaking.espeak import SpeakerStyle, synthesize
@@ -95,7 +99,7 @@ def test_listen_samples_turns_korean_speech_into_intents(model: object, model_di
 def test_auto_picks_vosk_for_korean() -> None:
     recognizer = make_recognizer("auto", "ko")
     assert recognizer.engine == "vosk"
-    assert describe(recognizer).startswith("Vosk (")
+    assert describe_recognizer(recognizer).startswith("Vosk (")
 
 
 def test_a_folder_that_is_no_model_is_a_clear_error(tmp_path: Path) -> None:

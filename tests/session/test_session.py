@@ -68,7 +68,7 @@ class Run:
 
     def advance(self, seconds: float, step_ms: int = 100) -> None:
         for _ in range(round(seconds * 1000 / step_ms)):
-            self.clock.advance_ms(step_ms)
+            self.clock.advance(step_ms / 1000.0)
             self.session.tick()
             self._collect()
 

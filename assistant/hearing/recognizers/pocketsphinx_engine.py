@@ -21,12 +21,11 @@ from functools import cache
 from typing import Any
 
 from assistant.core.errors import ModelError, RecognizerError
-from assistant.core.events import SAMPLE_RATE_HZ, AudioChunk, Transcript
+from assistant.core.events import SAMPLE_RATE_HZ, UNKNOWN_WORD, AudioChunk, Transcript
 from assistant.core.intents import PhraseTable
 
 _LOGGER = logging.getLogger(__name__)
 
-UNKNOWN_WORD = "[unk]"
 _ALTERNATE = re.compile(r"\(\d+\)$")
 _FRAMES_PER_S = 100
 

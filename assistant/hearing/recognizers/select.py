@@ -63,7 +63,7 @@ def make_recognizer(engine: str = "auto", language: str = "en",
     return VoicedRecognizer(PocketSphinxRecognizer(table))
 
 
-def describe(recognizer: Recognizer) -> str:
+def describe_recognizer(recognizer: Recognizer) -> str:
     """One line for the session's start message, e.g. "PocketSphinx (bundled English model)"."""
     if recognizer.engine == "pocketsphinx":
         return "PocketSphinx (bundled English model)"

@@ -12,12 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.errors import ModelError, RecognizerError
-from assistant.core.events import SAMPLE_RATE_HZ, AudioChunk, Transcript
+from assistant.core.events import SAMPLE_RATE_HZ, UNKNOWN_WORD, AudioChunk, Transcript
 
 _LOGGER = logging.getLogger(__name__)
 
-#: Vosk's word for "something outside the grammar".
-UNKNOWN_WORD = "[unk]"
 
 
 def load_vosk_model(model_dir: str | Path) -> Any:
