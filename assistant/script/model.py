@@ -1,12 +1,16 @@
-"""The exercise script as validated, typed values. `loading.py` builds these from YAML.
+"""The exercise script as validated, typed values, and the plan of phases it gives.
 
-Every duration is in seconds (`_s`); the session machine reads only these values.
+`loading.py` builds these from YAML. Every duration is in seconds (`_s`); the session
+machine reads only these values. The plan (`plan_phases`) is built here, once, for the
+machine, the timeline of `retrowalk check` and the schema's length check alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from assistant.core.names import StateName
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,36 @@ class Progression:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """One step of the planned flow: its state, interval number (walks and rests), length."""
+
+    state: str
+    interval: int
+    duration_s: float
+    cues: PhaseCues
+
+
+def plan_phases(warm_up: TimedPhase, walking: Walking, cool_down: TimedPhase) -> list[Phase]:
+    """The planned phases in order: warm-up, support check, walk/rest... walk, cool-down."""
+    plan = [
+        Phase(StateName.WARM_UP.value, 0, warm_up.duration_s, warm_up.cues),
+        Phase(StateName.SUPPORT_CHECK.value, 0, 0.0, PhaseCues()),
+    ]
+    for interval in range(1, walking.intervals + 1):
+        plan.append(Phase(StateName.WALKING.value, interval, walking.walk_s, walking.walk_cues))
+        if interval < walking.intervals:
+            plan.append(Phase(StateName.RESTING.value, interval, walking.rest_s,
+                              walking.rest_cues))
+    plan.append(Phase(StateName.COOL_DOWN.value, 0, cool_down.duration_s, cool_down.cues))
+    return plan
+
+
+def planned_length_s(plan: list[Phase]) -> float:
+    """A plan's length without pauses (the support check, which waits, counted as zero)."""
+    return float(sum(phase.duration_s for phase in plan))
+
+
+@dataclass(frozen=True)
 class ExerciseScript:
     name: str
     walker: str
@@ -151,6 +185,8 @@ class ExerciseScript:
     @property
     def total_s(self) -> float:
         """Planned length without pauses (the support check counted as zero)."""
-        walking = self.walking
-        rests = max(walking.intervals - 1, 0) * walking.rest_s
-        return self.warm_up.duration_s + self.total_walk_s + rests + self.cool_down.duration_s
+        return planned_length_s(self.plan())
+
+    def plan(self) -> list[Phase]:
+        """The planned phases in order (see `plan_phases`)."""
+        return plan_phases(self.warm_up, self.walking, self.cool_down)

@@ -21,6 +21,8 @@ from assistant.script.model import (
     TimedPhase,
     VoiceSettings,
     Walking,
+    plan_phases,
+    planned_length_s,
 )
 from assistant.script.reader import Section, number_text
 
@@ -271,6 +273,4 @@ def _planned(root: Section) -> float | None:
     warm_up, walking, cool_down = (root.values.get(k) for k in ("warm_up", "walking", "cool_down"))
     if warm_up is None or walking is None or cool_down is None:
         return None
-    rests = max(walking.intervals - 1, 0) * walking.rest_s
-    return float(warm_up.duration_s + walking.intervals * walking.walk_s + rests
-                 + cool_down.duration_s)
+    return planned_length_s(plan_phases(warm_up, walking, cool_down))

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.script.model import ExerciseScript
+from assistant.core.names import StateName
+from assistant.script.model import ExerciseScript, Phase
+
+#: How the timeline names the phases that have no interval number.
+_LABELS = {
+    StateName.WARM_UP.value: "warm-up (forward)",
+    StateName.SUPPORT_CHECK.value: "support check",
+    StateName.COOL_DOWN.value: "cool-down (forward)",
+}
 
 
 @dataclass(frozen=True)
@@ -27,18 +35,20 @@ class TimelineRow:
 
 def build_timeline(script: ExerciseScript) -> list[TimelineRow]:
     """Warm-up, support check (zero length), each walk and rest, cool-down, in order."""
-    rows = [TimelineRow("warm-up (forward)", 0.0, script.warm_up.duration_s)]
-    now = script.warm_up.duration_s
-    rows.append(TimelineRow("support check", now, now))
-    walking = script.walking
-    for number in range(1, walking.intervals + 1):
-        rows.append(TimelineRow(f"walk {number} (backward)", now, now + walking.walk_s))
-        now += walking.walk_s
-        if number < walking.intervals:
-            rows.append(TimelineRow(f"rest {number}", now, now + walking.rest_s))
-            now += walking.rest_s
-    rows.append(TimelineRow("cool-down (forward)", now, now + script.cool_down.duration_s))
+    rows: list[TimelineRow] = []
+    now = 0.0
+    for phase in script.plan():
+        rows.append(TimelineRow(_label(phase), now, now + phase.duration_s))
+        now += phase.duration_s
     return rows
+
+
+def _label(phase: Phase) -> str:
+    if phase.state == StateName.WALKING:
+        return f"walk {phase.interval} (backward)"
+    if phase.state == StateName.RESTING:
+        return f"rest {phase.interval}"
+    return _LABELS[phase.state]
 
 
 def clock_text(seconds: float) -> str:

@@ -21,7 +21,7 @@ from transitions import EventData
 from assistant.core.clock import Clock
 from assistant.core.events import Cue, EventCallback, Intent, error_event, state_event
 from assistant.core.names import SAFETY_INTENTS, IntentName
-from assistant.script.model import ExerciseScript, VoiceSettings
+from assistant.script.model import ExerciseScript, Phase, VoiceSettings
 from assistant.session import cues
 from assistant.session.agenda import Agenda
 from assistant.session.cue_queue import CueQueue
@@ -34,7 +34,6 @@ from assistant.session.table import (
     DONE,
     IDLE,
     SUPPORT_CHECK,
-    Phase,
     build_machine,
     encouragements,
     row_values,

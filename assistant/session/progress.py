@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.script.model import ExerciseScript
+from assistant.script.model import ExerciseScript, Phase
 from assistant.session.table import (
     COOL_DOWN,
     DONE,
@@ -19,8 +19,6 @@ from assistant.session.table import (
     SUPPORT_CHECK,
     TIMED,
     WALKING,
-    Phase,
-    build_plan,
     phase_label,
 )
 
@@ -63,7 +61,7 @@ class Progress:
     """The plan's cursor, the timing of its phases, and the seconds walked per interval."""
 
     def __init__(self, script: ExerciseScript) -> None:
-        self._plan: list[Phase] = build_plan(script)
+        self._plan: list[Phase] = script.plan()
         self._position = -1
         self.cool_down_s = script.cool_down.duration_s
         """The cool-down's length; shortened when the walker asks to end early."""

@@ -1,6 +1,6 @@
 """The session machine as a table: its states and its transitions, read by `machine.py`
-(to build the pytransitions machine) and by `diagram.py` (to draw it); and the plan of
-phases (warm-up, support check, walks and rests, cool-down) built from a script.
+(to build the pytransitions machine) and by `diagram.py` (to draw it), with the helpers
+the machine reads a phase's cues and label with.
 
 Each transition is a dict {trigger, source, dest, conditions/unless/before/after by name}.
 Intent triggers are named after the intent (IntentName); the others are timers or outside
@@ -15,13 +15,12 @@ Extension of the contract's states: `help_pending`, the short window after "help
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from transitions import Machine
 
 from assistant.core.names import IntentName, StateName
-from assistant.script.model import ExerciseScript, PhaseCues
+from assistant.script.model import Phase, PhaseCues
 
 #: The window after "help" before the alert goes (an extension of the contract's states).
 HELP_PENDING = "help_pending"
@@ -187,31 +186,6 @@ def build_machine(model: object) -> Machine:
         send_event=True,
         after_state_change="emit_state_event",
     )
-
-
-@dataclass(frozen=True)
-class Phase:
-    """One step of the planned flow: its state, interval number (walks and rests), length."""
-
-    state: str
-    interval: int
-    duration_s: float
-    cues: PhaseCues
-
-
-def build_plan(script: ExerciseScript) -> list[Phase]:
-    """The planned phases in order: warm-up, support check, walk/rest... walk, cool-down."""
-    walking = script.walking
-    plan = [
-        Phase(WARM_UP, 0, script.warm_up.duration_s, script.warm_up.cues),
-        Phase(SUPPORT_CHECK, 0, 0.0, PhaseCues()),
-    ]
-    for interval in range(1, walking.intervals + 1):
-        plan.append(Phase(WALKING, interval, walking.walk_s, walking.walk_cues))
-        if interval < walking.intervals:
-            plan.append(Phase(RESTING, interval, walking.rest_s, walking.rest_cues))
-    plan.append(Phase(COOL_DOWN, 0, script.cool_down.duration_s, script.cool_down.cues))
-    return plan
 
 
 def encouragements(phase_cues: PhaseCues, duration_s: float) -> list[tuple[float, str]]:
