@@ -12,13 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.core.events import SessionEvent
-from assistant.core.names import RESUMING_INTENTS, SAFETY_INTENTS
+from assistant.core.names import IMMEDIATE_INTENTS, RESUMING_INTENTS
 from benchmarks.streams import Placement
 
 #: An intent this long before an utterance starts is not charged to it.
 EARLY_S = 0.2
 NONE = "(none)"
-SAFETY = frozenset(str(name) for name in SAFETY_INTENTS)
+SAFETY = frozenset(str(name) for name in IMMEDIATE_INTENTS)
 RESUMING = frozenset(str(name) for name in RESUMING_INTENTS)
 
 

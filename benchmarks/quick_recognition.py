@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.audio.chunks import Samples, read_wav
-from assistant.core.names import RESUMING_INTENTS, SAFETY_INTENTS
+from assistant.core.names import IMMEDIATE_INTENTS, RESUMING_INTENTS
 from assistant.core.paths import shared_data_dir
 from assistant.hearing.decider import DecisionSettings
 from assistant.hearing.recognizers.pocketsphinx_engine import PocketSphinxSettings
@@ -76,7 +76,7 @@ def report_words(data: Path, recognizer: object, args: argparse.Namespace) -> No
                 print(f"recall   {word:9s} {label:6s} {hits}/{len(found)} = {share:.2f}")
             else:
                 fired = sum(bool(names) for names in found)
-                safety = sum(bool(names & set(SAFETY_INTENTS)) for names in found)
+                safety = sum(bool(names & set(IMMEDIATE_INTENTS)) for names in found)
                 print(f"false    {word:9s} {label:6s} any intent {fired}/{len(found)}, "
                       f"safety {safety}/{len(found)}")
 
@@ -89,7 +89,7 @@ def report_read_speech(data: Path, recognizer: object, count: int) -> None:
         samples = read_wav(path)
         seconds += len(samples) / 16000
         for name, _ in intents_of(samples, recognizer):
-            safety += name in SAFETY_INTENTS
+            safety += name in IMMEDIATE_INTENTS
             resuming += name in RESUMING_INTENTS
     hours = seconds / 3600
     print(f"read speech {seconds / 60:.1f} min: safety {safety:.0f} ({safety / hours:.1f}/h), "

@@ -31,8 +31,9 @@ from assistant.caregiver.channels import deliver, describe_channel
 from assistant.core.clock import Clock, local_now
 from assistant.core.errors import AlertError
 from assistant.core.events import EventCallback, SessionEvent, alert_event
-from assistant.core.names import IntentName
+from assistant.core.names import EndReason
 from assistant.script.model import AlertChannel, ExerciseScript
+from assistant.session.ending import EndingReader
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -43,13 +44,16 @@ FALLBACK_MESSAGE = (
 )
 #: How many of the latest events an alert carries.
 RECENT_EVENT_COUNT = 10
-#: `done` triggers that need no alert: the walker answered and chose (the machine names those
-#: transitions after the intent: "end", "yes", "no" ...), the planned finish ("phase_end"),
-#: and a deliberate shut-down of the program ("interrupted"). The others (no answer, a pause
-#: too long, the support check never confirmed) alert as "session_aborted".
-CALM_END_TRIGGERS = frozenset(
-    {name.value for name in IntentName} | {"phase_end", "completed", "interrupted"}
+#: Ends that alert as "session_aborted": nobody answered, or a pause went on too long. The
+#: others need no alert: the walker answered and chose, the planned finish, a deliberate
+#: shut-down of the program, an emergency (already alerted); lost hearing has its own alert.
+ABORTED_ENDS = frozenset(
+    {EndReason.SUPPORT_CHECK_UNANSWERED, EndReason.NO_ANSWER, EndReason.PAUSE_TOO_LONG}
 )
+#: The alert for each reason the machine gives for entering `emergency`.
+EMERGENCY_ALERTS = {
+    "help": "help", "dizzy_not_better": "dizzy_no_answer", "dizzy_no_answer": "dizzy_no_answer",
+}
 #: Alerts after which the walker is told when no caregiver could be reached. An aborted
 #: session is news for the caregiver, not something to worry the walker with.
 URGENT_KINDS = frozenset({"help", "dizzy_no_answer", "hearing_lost"})
@@ -185,7 +189,6 @@ class Alerter:
         wall_clock: Callable[[], datetime] = local_now,
         clock: Clock | None = None,
         base_delay_s: float = 1.0,
-        calm_end_triggers: frozenset[str] = CALM_END_TRIGGERS,
     ) -> None:
         self._script = script
         self._emit = emit
@@ -194,7 +197,7 @@ class Alerter:
         self._wall_clock = wall_clock
         self._clock = clock
         self._base_delay_s = base_delay_s
-        self._calm_end_triggers = calm_end_triggers
+        self._ending_reader = EndingReader()
         self._lock = threading.RLock()
         self._recent: deque[dict[str, Any]] = deque(maxlen=RECENT_EVENT_COUNT)
         self._threads: list[threading.Thread] = []
@@ -222,19 +225,19 @@ class Alerter:
                 self.resend()
 
     def _on_state(self, event: SessionEvent) -> None:
-        source = str(event.fields.get("from", ""))
         dest = str(event.fields.get("to", ""))
         trigger = str(event.fields.get("trigger", ""))
+        end_reason = self._ending_reader.feed(event)
         if dest == "emergency":
             self._in_emergency = True
-            self.alert("dizzy_no_answer" if "dizzy" in trigger else "help", trigger)
+            self.alert(EMERGENCY_ALERTS.get(trigger, "help"), trigger)
             return
         self._in_emergency = False
         if dest != "done":
             return
-        if trigger == "hearing_lost":
+        if end_reason == EndReason.HEARING_LOST:
             self.alert("hearing_lost", self._last_error or trigger)
-        elif source not in ("cool_down", "emergency") and trigger not in self._calm_end_triggers:
+        elif end_reason is None or end_reason in ABORTED_ENDS:
             self.alert("session_aborted", trigger)
 
     def _repeat_due(self, t_s: float) -> bool:

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 from assistant.caregiver.records import SessionRecord, SessionUpdate, WalkTally, safety_counts
 from assistant.core.clock import local_now
 from assistant.core.events import SessionEvent
-from assistant.core.names import IntentName
+from assistant.core.names import EndReason
 from assistant.script.model import ExerciseScript
+from assistant.session.ending import EndingReader
 
 if TYPE_CHECKING:
     from assistant.caregiver.history import HistoryStore
 
-_INTENT_NAMES = frozenset(name.value for name in IntentName)
 
 class HistoryRecorder:
     """Subscriber that writes one session into the history as its events come.
@@ -43,9 +43,8 @@ class HistoryRecorder:
         self._lock = threading.Lock()
         self._tally = WalkTally()
         self._last_t_s = 0.0
-        self._cool_down_entry: tuple[object, object] | None = None
+        self._ending_reader = EndingReader()
         self._ending_written: tuple[str, str, str] | None = None
-        self._dizzy_seen = False
         store.start_session(self.session_id, script, started_at)
 
     def on_event(self, event: SessionEvent) -> None:
@@ -65,28 +64,14 @@ class HistoryRecorder:
         return None if number is None else (number, self._tally.by_interval[number])
 
     def _ending(self, event: SessionEvent) -> tuple[str, str, str] | None:
-        if event.type == "intent" and event.fields.get("intent") == "dizzy":
-            self._dizzy_seen = True
-        if event.type != "state":
-            return None
-        if event.fields.get("to") == "cool_down" and self._cool_down_entry is None:
-            self._cool_down_entry = (event.fields.get("from"), event.fields.get("trigger"))
+        reason = self._ending_reader.feed(event)
         if event.fields.get("to") != "done" or self._ending_written is not None:
             return None
-        # The planned finish: walking -> cool_down at the end of the last walk, then done.
-        # Ending early by the walker also passes through a (short) cool-down.
-        planned = event.fields.get("from") == "cool_down" and self._cool_down_entry == (
-            "walking", "phase_end")
-        if planned:
-            status, reason = "completed", "completed"
-        elif event.fields.get("from") == "cool_down":
-            status, reason = "ended_early", "ended_by_walker"
-        elif event.fields.get("trigger") in _INTENT_NAMES:
-            # The walker answered and the session ended: after dizziness, or by their choice.
-            status, reason = "ended_early", "dizzy" if self._dizzy_seen else "ended_by_walker"
-        else:
-            status, reason = "ended_early", str(event.fields.get("trigger", ""))
-        self._ending_written = (status, reason, self._wall_clock().isoformat(timespec="seconds"))
+        # The table's end reason; for a transition that is none of its ends, the trigger.
+        reason_text = str(reason or event.fields.get("trigger", ""))
+        status = "completed" if reason == EndReason.COMPLETED else "ended_early"
+        ended_at = self._wall_clock().isoformat(timespec="seconds")
+        self._ending_written = (status, reason_text, ended_at)
         return self._ending_written
 
     def finish(self, end_reason: str | None = None) -> SessionRecord:
@@ -100,7 +85,7 @@ class HistoryRecorder:
             ended_at = (self._ending_written[2] if self._ending_written
                         else self._wall_clock().isoformat(timespec="seconds"))
             if end_reason:
-                status = "completed" if end_reason == "completed" else "ended_early"
+                status = "completed" if end_reason == EndReason.COMPLETED else "ended_early"
                 self._ending_written = (status, end_reason, ended_at)
             elif self._ending_written is None:
                 self._ending_written = ("ended_early", "no_end_state", ended_at)

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.core.events import SessionEvent
+from assistant.core.names import SAFETY_EVENT_INTENTS
 
-#: Intents that count as safety events in the history (and hold back progression).
-SAFETY_EVENT_INTENTS = frozenset({"stop", "dizzy", "help"})
 #: Back to `walking` from these continues the same interval; from anywhere else, a new one.
 _INTERVAL_CONTINUES_FROM = frozenset({"paused", "stopped", "safety_pause", "check_in"})
 

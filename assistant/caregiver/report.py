@@ -18,6 +18,7 @@ from assistant.caregiver.history import HistoryStore
 from assistant.caregiver.records import SessionRecord
 from assistant.core.clock import local_now
 from assistant.core.errors import StoreError
+from assistant.core.names import SAFETY_EVENT_INTENTS, IntentName
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -92,7 +93,11 @@ def _weeks(sessions: Sequence[SessionRecord], all_days: Sequence[date]) -> tuple
     return tuple(rows)
 
 
-_SAFETY_WORDS = {"stop": "said stop", "dizzy": "said they felt dizzy", "help": "asked for help"}
+#: How the report tells each safety event's intent (SAFETY_EVENT_INTENTS, one each).
+_SAFETY_WORDS = {
+    IntentName.STOP: "said stop", IntentName.DIZZY: "said they felt dizzy",
+    IntentName.HELP: "asked for help",
+}
 
 
 def safety_notes(store: HistoryStore, sessions: Sequence[SessionRecord]) -> list[list[str]]:
@@ -111,8 +116,9 @@ def safety_notes(store: HistoryStore, sessions: Sequence[SessionRecord]) -> list
 
 
 def _safety_text(record: dict[str, object]) -> str:
-    if record["type"] == "intent" and record.get("intent") in _SAFETY_WORDS:
-        return f'The walker {_SAFETY_WORDS[str(record["intent"])]} ("{record.get("text", "")}").'
+    if record["type"] == "intent" and record.get("intent") in SAFETY_EVENT_INTENTS:
+        said = _SAFETY_WORDS[IntentName(str(record["intent"]))]
+        return f'The walker {said} ("{record.get("text", "")}").'
     if record["type"] == "error":
         return f"The assistant could not hear any more: {record.get('message', '')}"
     if record["type"] == "state" and record.get("to") == "emergency":

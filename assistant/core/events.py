@@ -10,10 +10,13 @@ import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from assistant.core.names import IntentName
 
 #: The one sample rate of the data path: 16 kHz mono, 16-bit PCM.
 SAMPLE_RATE_HZ = 16_000
@@ -58,9 +61,24 @@ class Transcript:
 class Intent:
     """A command the walker gave: one of the contract's intent names, and the words behind it."""
 
-    name: str
+    name: IntentName
     text: str
     at_s: float
+
+
+class CueKind(StrEnum):
+    """Why a cue is said: tells the voice what may be cut off and what the history records."""
+
+    START = "start"
+    ENCOURAGEMENT = "encouragement"
+    REMAINING = "remaining"
+    END = "end"
+    PROMPT = "prompt"
+    ANSWER = "answer"
+    SAFETY = "safety"
+    SUMMARY = "summary"
+    REPEAT = "repeat"
+    INFO = "info"
 
 
 @dataclass(frozen=True)
@@ -68,10 +86,7 @@ class Cue:
     """Something the assistant says."""
 
     text: str
-    #: Why it is said: "start", "encouragement", "remaining", "end", "prompt", "answer",
-    #: "safety", "summary", "repeat". Tells the voice what may be cut off and what the
-    #: history records.
-    kind: str = "info"
+    kind: CueKind = CueKind.INFO
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,16 @@ class IntentName(StrEnum):
 
 
 #: Acted on at once, on the first stable partial result, from every active state: a false
-#: one is safe (the walker stands still), a missed one is not.
-SAFETY_INTENTS = frozenset({IntentName.STOP, IntentName.PAUSE, IntentName.DIZZY, IntentName.HELP})
+#: one is safe (the walker stands still), a missed one is not. Pause is among them; it is
+#: not a safety event (below).
+IMMEDIATE_INTENTS = frozenset(
+    {IntentName.STOP, IntentName.PAUSE, IntentName.DIZZY, IntentName.HELP}
+)
+
+#: A safety event (docs/caregivers.md) is one of these intents, or the assistant losing its
+#: hearing (an `error` event). Pauses are not safety events. The history counts them, the
+#: report lists them, and progression waits for sessions without any.
+SAFETY_EVENT_INTENTS = frozenset({IntentName.STOP, IntentName.DIZZY, IntentName.HELP})
 
 #: Intents that can lead back to walking, or call off a call for help: they need a final
 #: result and a confidence bar, because a false one is not safe.
@@ -48,3 +56,20 @@ class StateName(StrEnum):
     CHECK_IN = "check_in"
     EMERGENCY = "emergency"
     DONE = "done"
+
+
+class EndReason(StrEnum):
+    """Why a session ended: the session table's `ends`, read by history, alerts and report."""
+
+    COMPLETED = "completed"
+    ENDED_BY_WALKER = "ended_by_walker"
+    SUPPORT_CHECK_UNANSWERED = "support_check_unanswered"
+    NO_ANSWER = "no_answer"
+    PAUSE_TOO_LONG = "pause_too_long"
+    DIZZY = "dizzy"
+    EMERGENCY_CANCELLED = "emergency_cancelled"
+    EMERGENCY = "emergency"
+    HEARING_LOST = "hearing_lost"
+    INTERRUPTED = "interrupted"
+    UNFINISHED = "unfinished"
+    """Not an end: the summary of a session that has not ended (yet)."""

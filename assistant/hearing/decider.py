@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from assistant.core.events import UNKNOWN_WORD, Intent, Transcript
 from assistant.core.intents import PhraseTable, normalize
-from assistant.core.names import RESUMING_INTENTS, SAFETY_INTENTS, IntentName
+from assistant.core.names import IMMEDIATE_INTENTS, RESUMING_INTENTS, IntentName
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -81,14 +81,14 @@ class IntentDecider:
         if found is None:
             return None
         self._fired_this_utterance = True
-        return Intent(found[0].value, found[1], transcript.at_s)
+        return Intent(found[0], found[1], transcript.at_s)
 
     def _decide_final(self, found: tuple[IntentName, str], transcript: Transcript) -> Intent | None:
         intent, phrase = found
         voiced_s = transcript.voiced_s
         # Safety is not held to it: a whispered "stop" must still count (measured: 3 of 80
         # real stops had no voiced frame), and a false stop is safe.
-        if (intent not in SAFETY_INTENTS and voiced_s is not None
+        if (intent not in IMMEDIATE_INTENTS and voiced_s is not None
                 and voiced_s < self.settings.min_voiced_s):
             _LOGGER.debug("%r heard with no voice in it (%.2f s voiced)", phrase, voiced_s)
             return None
@@ -97,7 +97,7 @@ class IntentDecider:
                 and confidence < self.settings.min_confidence):
             _LOGGER.debug("%r below the confidence bar (%.2f)", phrase, confidence)
             return None
-        return Intent(intent.value, phrase, transcript.at_s)
+        return Intent(intent, phrase, transcript.at_s)
 
     def _safety_in_partial(self, text: str, allowed_unknown: int) -> tuple[IntentName, str] | None:
         """A safety phrase ending the partial, after `allowed_unknown` unknown words at most."""
@@ -107,7 +107,7 @@ class IntentDecider:
             return None
         phrase = " ".join(tokens[leading:])
         intent = self.table.phrase_to_intent.get(phrase)
-        return (intent, phrase) if intent in SAFETY_INTENTS else None
+        return (intent, phrase) if intent in IMMEDIATE_INTENTS else None
 
     def _phrase_in(self, text: str) -> tuple[IntentName, str] | None:
         """The phrase this text is (any intent), or a safety phrase at its start or end."""
@@ -127,7 +127,7 @@ class IntentDecider:
                 phrase = " ".join(words)
                 intent = self.table.phrase_to_intent.get(phrase)
                 rest = len(tokens) - length
-                if intent in SAFETY_INTENTS and rest <= self.settings.max_extra_words:
+                if intent in IMMEDIATE_INTENTS and rest <= self.settings.max_extra_words:
                     return intent, phrase
         return None
 

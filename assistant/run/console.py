@@ -149,4 +149,4 @@ def _handle_typed(line: str, runner: SessionRunner, table: PhraseTable, clock: C
         )
         return
     name, _phrase = found
-    runner.handle_intent(Intent(name.value, line.strip(), clock.now_s()))
+    runner.handle_intent(Intent(name, line.strip(), clock.now_s()))

@@ -24,7 +24,7 @@ from assistant.core.events import (
     heard_event,
     intent_event,
 )
-from assistant.core.names import SAFETY_INTENTS
+from assistant.core.names import IMMEDIATE_INTENTS
 from assistant.core.ports import AudioSource, Recognizer
 from assistant.script.model import VoiceSettings
 from assistant.speaking.cue_output import CueOutput
@@ -84,7 +84,7 @@ class SessionRunner:
     def handle_intent(self, intent: Intent) -> None:
         """Log the intent; for a safety intent silence the voice first (rule 1), then act."""
         self._emit(intent_event(intent.at_s, intent.name, intent.text))
-        if intent.name in SAFETY_INTENTS:
+        if intent.name in IMMEDIATE_INTENTS:
             self.output.cut()
         self.session.handle_intent(intent)
         self._speak_queued_cues()

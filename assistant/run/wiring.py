@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from assistant.core.clock import Clock
 from assistant.core.event_log import EventLog
-from assistant.core.events import Cue, EventFanout
+from assistant.core.events import Cue, CueKind, EventFanout
 from assistant.run.runner import SessionRunner
 from assistant.script.model import ExerciseScript
 from assistant.session.machine import Session
@@ -53,7 +53,7 @@ class WiredSession:
             _LOGGER.exception("could not work out the progression advice")
             return
         if advice:
-            self.runner.output.say(Cue(advice, "summary"), self.session.voice)
+            self.runner.output.say(Cue(advice, CueKind.SUMMARY), self.session.voice)
 
     def close(self) -> None:
         for close in reversed(self.closers):

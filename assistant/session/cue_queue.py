@@ -5,7 +5,7 @@ Pure: the session's callbacks only queue; the runner takes the queue and speaks 
 
 from __future__ import annotations
 
-from assistant.core.events import Cue
+from assistant.core.events import Cue, CueKind
 
 
 class CueQueue:
@@ -15,17 +15,17 @@ class CueQueue:
         self._queued: list[Cue] = []
         self._last: Cue | None = None
 
-    def say(self, text: str, kind: str) -> None:
-        """Queue `text` to be spoken as a cue of `kind` ("start", "safety", "prompt", ...)."""
+    def say(self, text: str, kind: CueKind) -> None:
+        """Queue `text` to be spoken as a cue of `kind`."""
         cue = Cue(text, kind)
         self._queued.append(cue)
-        if kind != "repeat":
+        if kind != CueKind.REPEAT:
             self._last = cue
 
     def repeat_last(self) -> None:
         """Queue the last cue again (nothing before the first cue)."""
         if self._last is not None:
-            self.say(self._last.text, "repeat")
+            self.say(self._last.text, CueKind.REPEAT)
 
     def clear(self) -> None:
         """Drop what is queued and not yet taken: it is stale (safety rules 1 and 3)."""

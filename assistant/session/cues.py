@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from assistant.core.names import EndReason
 from assistant.script.model import VoiceSettings
 
 _ONES = (
@@ -48,15 +49,15 @@ ENDING_EARLY = "Okay, we will finish now."
 
 #: Said when the session ends, by end reason (the session machine's `ends`).
 END_TEXTS = {
-    "ended_by_walker": ENDING_EARLY,
-    "support_check_unanswered": SUPPORT_UNANSWERED,
-    "no_answer": NO_ANSWER_END,
-    "pause_too_long": PAUSE_TOO_LONG,
-    "dizzy": DIZZY_END,
-    "emergency_cancelled": EMERGENCY_CANCELLED,
-    "emergency": EMERGENCY_OVER,
-    "hearing_lost": HEARING_LOST,
-    "interrupted": INTERRUPTED,
+    EndReason.ENDED_BY_WALKER: ENDING_EARLY,
+    EndReason.SUPPORT_CHECK_UNANSWERED: SUPPORT_UNANSWERED,
+    EndReason.NO_ANSWER: NO_ANSWER_END,
+    EndReason.PAUSE_TOO_LONG: PAUSE_TOO_LONG,
+    EndReason.DIZZY: DIZZY_END,
+    EndReason.EMERGENCY_CANCELLED: EMERGENCY_CANCELLED,
+    EndReason.EMERGENCY: EMERGENCY_OVER,
+    EndReason.HEARING_LOST: HEARING_LOST,
+    EndReason.INTERRUPTED: INTERRUPTED,
 }
 
 #: Voice changes: (confirmation, said at the limit) per intent name.

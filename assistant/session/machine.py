@@ -19,8 +19,8 @@ from functools import partial
 from transitions import EventData
 
 from assistant.core.clock import Clock
-from assistant.core.events import Cue, EventCallback, Intent, error_event, state_event
-from assistant.core.names import SAFETY_INTENTS, IntentName
+from assistant.core.events import Cue, CueKind, EventCallback, Intent, error_event, state_event
+from assistant.core.names import SAFETY_EVENT_INTENTS, EndReason, IntentName
 from assistant.script.model import ExerciseScript, Phase, VoiceSettings
 from assistant.session import cues
 from assistant.session.agenda import Agenda
@@ -48,9 +48,9 @@ SHORT_COOL_DOWN_S = 60.0
 #: Only intents reach the machine's triggers from outside; timers and ends are its own.
 _INTENT_TRIGGERS = frozenset(intent.value for intent in IntentName)
 #: Ends after which the spoken summary of the walk is given.
-_SUMMARY_ENDS = ("completed", "ended_by_walker")
+_SUMMARY_ENDS = (EndReason.COMPLETED, EndReason.ENDED_BY_WALKER)
 #: Ends that cut off whatever was still to be said (safety rules 1 and 3).
-_URGENT_ENDS = ("hearing_lost", "interrupted")
+_URGENT_ENDS = (EndReason.HEARING_LOST, EndReason.INTERRUPTED)
 
 
 class Session(SafetyFlow):
@@ -63,7 +63,7 @@ class Session(SafetyFlow):
         self._agenda = Agenda(clock)
         self._cues = CueQueue()
         self._confirming = self._asking_to_end = self._dizzy_seen = False
-        self._end_reason = ""
+        self._end_reason: EndReason | None = None
         self._safety_events = self._intents = 0
         self._reasons, self._ends = row_values("reason"), row_values("ends")
         self._machine = build_machine(self)
@@ -81,14 +81,14 @@ class Session(SafetyFlow):
             return
         self._intents += 1
         name = str(intent.name)
-        if name in SAFETY_INTENTS and self.state in ACTIVE:
+        if name in SAFETY_EVENT_INTENTS and self.state in ACTIVE:
             self._safety_events += 1
         direct = {"repeat": self._cues.repeat_last, "time_left": self._say_time_left}
         if name in direct:
             direct[name]()
         elif name in cues.VOICE_ANSWERS:
             self._voice, text = cues.change_voice(self._voice, name)
-            self._cues.say(text, "answer")
+            self._cues.say(text, CueKind.ANSWER)
         elif name in _INTENT_TRIGGERS and name in self._machine.get_triggers(self.state):
             self.trigger(name)
 
@@ -115,7 +115,7 @@ class Session(SafetyFlow):
 
     def notify(self, text: str) -> None:
         """Queue a message from outside the machine (e.g. an alert that could not be sent)."""
-        self._cues.say(text, "safety")
+        self._cues.say(text, CueKind.SAFETY)
 
     @property
     def finished(self) -> bool:
@@ -141,7 +141,7 @@ class Session(SafetyFlow):
     def summary(self) -> SessionSummary:
         """How the session went so far (or ended)."""
         return SessionSummary(
-            self._end_reason == "completed", self._end_reason or "unfinished",
+            self._end_reason == EndReason.COMPLETED, self._end_reason or EndReason.UNFINISHED,
             list(self._progress.walked_s), self._safety_events, self._intents,
         )
 
@@ -158,16 +158,17 @@ class Session(SafetyFlow):
         mark_times = {duration - mark for mark in phase_cues.remaining_marks_s}
         for mark in phase_cues.remaining_marks_s:
             if elapsed_s < duration - mark:
-                say = partial(self._cues.say, cues.remaining_text(mark), "remaining")
+                say = partial(self._cues.say, cues.remaining_text(mark), CueKind.REMAINING)
                 schedule(origin + duration - mark, 0, "phase", say)
         for at_s, text in encouragements(phase_cues, duration):
             if at_s > elapsed_s and at_s not in mark_times:
-                schedule(origin + at_s, 1, "phase", partial(self._cues.say, text, "encouragement"))
+                say = partial(self._cues.say, text, CueKind.ENCOURAGEMENT)
+                schedule(origin + at_s, 1, "phase", say)
         schedule(origin + duration, 2, "phase", partial(self._end_phase, phase))
 
     def _end_phase(self, phase: Phase) -> None:
         for text in phase.cues.end:
-            self._cues.say(text, "end")
+            self._cues.say(text, CueKind.END)
         self.trigger("phase_end")
 
     # ----- direct answers (no state change) -----
@@ -181,7 +182,7 @@ class Session(SafetyFlow):
         text = cues.time_left_text(
             phase_words, status.phase_remaining_s or 0.0, status.session_remaining_s or 0.0
         )
-        self._cues.say(text, "answer")
+        self._cues.say(text, CueKind.ANSWER)
 
     # ----- callbacks named by the table: entering states -----
 
@@ -191,10 +192,10 @@ class Session(SafetyFlow):
         phase, elapsed = self._progress.enter(event.state.name, self._now(), resuming)
         if resuming:
             remaining_s = self._progress.duration_s(phase) - elapsed
-            self._cues.say(cues.resumed_text(phase.state, remaining_s), "start")
+            self._cues.say(cues.resumed_text(phase.state, remaining_s), CueKind.START)
         else:
             for text in phase.cues.start:
-                self._cues.say(text, "start")
+                self._cues.say(text, CueKind.START)
         self._schedule_phase(phase, elapsed)
 
     def enter_support_check(self, event: EventData) -> None:
@@ -208,8 +209,9 @@ class Session(SafetyFlow):
         """Nothing more is timed; after a walk, the spoken summary."""
         self._agenda.clear()
         if self._end_reason in _SUMMARY_ENDS:
-            completed = self._end_reason == "completed"
-            self._cues.say(cues.summary_text(sum(self._progress.walked_s), completed), "summary")
+            completed = self._end_reason == EndReason.COMPLETED
+            text = cues.summary_text(sum(self._progress.walked_s), completed)
+            self._cues.say(text, CueKind.SUMMARY)
 
     def leave_state(self, event: EventData) -> None:
         """Freeze the phase's time, count walked seconds, and drop the state's timers."""
@@ -245,16 +247,16 @@ class Session(SafetyFlow):
     def end_session(self, event: EventData) -> None:
         """Record why the session ends (the table's `ends`) and say it, once."""
         source, dest = _edge(event)
-        reason = self._ends[(event.event.name, source, dest)]
-        if reason == "completed" and self._end_reason:
+        reason = EndReason(self._ends[(event.event.name, source, dest)])
+        if reason == EndReason.COMPLETED and self._end_reason:
             return  # the cool-down after an early end: the first reason stands
-        if reason == "ended_by_walker":
+        if reason == EndReason.ENDED_BY_WALKER:
             self._progress.cool_down_s = min(self._script.cool_down.duration_s, SHORT_COOL_DOWN_S)
         if reason in _URGENT_ENDS:
             self._cues.clear()
         self._end_reason = reason
         if reason in cues.END_TEXTS:
-            kind = "answer" if reason == "ended_by_walker" else "safety"
+            kind = CueKind.ANSWER if reason == EndReason.ENDED_BY_WALKER else CueKind.SAFETY
             self._cues.say(cues.END_TEXTS[reason], kind)
 
 

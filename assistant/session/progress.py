@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.core.names import EndReason
 from assistant.script.model import ExerciseScript, Phase
 from assistant.session.table import (
     COOL_DOWN,
@@ -45,7 +46,7 @@ class SessionSummary:
     """How the session went, for the history and the progression advisor."""
 
     completed: bool
-    end_reason: str
+    end_reason: EndReason
     walked_s: list[float]
     """Backward-walking seconds actually walked, per interval."""
     safety_events: int

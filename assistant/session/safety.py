@@ -15,6 +15,7 @@ from functools import partial
 
 from transitions import EventData
 
+from assistant.core.events import CueKind
 from assistant.script.model import ExerciseScript
 from assistant.session import cues
 from assistant.session.agenda import PROMPT_TAG, Agenda
@@ -66,14 +67,14 @@ class SafetyFlow:
 
     def _prompt(self, text: str, every_s: float, re_asks: int, give_up: str) -> None:
         """Ask now, again every `every_s` up to `re_asks` times, then fire `give_up`."""
-        ask = partial(self._cues.say, text, "prompt")
+        ask = partial(self._cues.say, text, CueKind.PROMPT)
         self._agenda.prompt(ask, every_s, re_asks, partial(self.trigger, give_up))
 
     # ----- entering the halted states -----
 
     def enter_paused(self, event: EventData) -> None:
         """Stand still; the phase's time is frozen, and a very long pause ends the session."""
-        self._cues.say(cues.PAUSED, "safety")
+        self._cues.say(cues.PAUSED, CueKind.SAFETY)
         self._after(self._script.safety.pause_limit_s, "pause_too_long")
 
     def enter_stopped(self, event: EventData) -> None:
@@ -83,7 +84,7 @@ class SafetyFlow:
     def enter_safety_pause(self, event: EventData) -> None:
         """Dizzy: hold the support, sit, breathe; a check-in follows the rest (safety rule 4)."""
         self._dizzy_seen = True
-        self._cues.say(cues.DIZZY, "safety")
+        self._cues.say(cues.DIZZY, CueKind.SAFETY)
         self._after(self._script.safety.dizzy_rest_s, "rest_over")
 
     def enter_check_in(self, event: EventData) -> None:
@@ -95,14 +96,15 @@ class SafetyFlow:
     def enter_help_pending(self, event: EventData) -> None:
         """The window in which "cancel" calls the alert off (safety rule 5)."""
         window_s = self._script.safety.help_cancel_window_s
-        self._cues.say(cues.help_window_text(window_s), "safety")
+        self._cues.say(cues.help_window_text(window_s), CueKind.SAFETY)
         self._after(window_s, "help_window_over")
 
     def enter_emergency(self, event: EventData) -> None:
         """Calm, repeated instructions while help is called; ends by itself after a while."""
         safety = self._script.safety
         text = cues.EMERGENCY if self._script.alerts else cues.EMERGENCY_NO_CHANNEL
-        self._agenda.repeat(partial(self._cues.say, text, "safety"), safety.emergency_repeat_s)
+        say = partial(self._cues.say, text, CueKind.SAFETY)
+        self._agenda.repeat(say, safety.emergency_repeat_s)
         self._after(safety.emergency_max_s, "emergency_over")
 
     # ----- conditions -----
@@ -132,22 +134,22 @@ class SafetyFlow:
     def say_stop(self, event: EventData) -> None:
         """The stop instruction, at once, instead of anything not yet said (safety rule 1)."""
         self._cues.clear()
-        self._cues.say(cues.STOP, "safety")
+        self._cues.say(cues.STOP, CueKind.SAFETY)
 
     def say_help_cancelled(self, event: EventData) -> None:
         """"Cancel" in the help window: no call."""
-        self._cues.say(cues.HELP_CANCELLED, "safety")
+        self._cues.say(cues.HELP_CANCELLED, CueKind.SAFETY)
 
     def acknowledge_halt(self, event: EventData) -> None:
         """A safety word while already standing still: say again what to do."""
-        self._cues.say(_HALT_REMINDERS[self.state], "safety")
+        self._cues.say(_HALT_REMINDERS[self.state], CueKind.SAFETY)
 
     # ----- the questions -----
 
     def ask_to_end(self, event: EventData) -> None:
         """"End" in an ordinary phase: ask first; without an answer the question lapses."""
         self._asking_to_end = True
-        self._cues.say(cues.END_QUESTION, "prompt")
+        self._cues.say(cues.END_QUESTION, CueKind.PROMPT)
         at_s = self._agenda.now_s() + self._script.safety.check_in_timeout_s
         self._agenda.schedule(at_s, 3, _END_QUESTION_TAG, self._drop_end_question)
 
@@ -158,7 +160,7 @@ class SafetyFlow:
         """"No" to "do you want to end?": carry on."""
         self._asking_to_end = False
         self._agenda.cancel(_END_QUESTION_TAG)
-        self._cues.say(cues.KEEP_GOING, "answer")
+        self._cues.say(cues.KEEP_GOING, CueKind.ANSWER)
 
     def ask_confirmation(self, event: EventData) -> None:
         """Walking again needs an explicit "yes" (safety rule 2)."""
@@ -179,7 +181,7 @@ class SafetyFlow:
             self._ask_continue_or_end()
         else:
             self._agenda.cancel(PROMPT_TAG)
-            self._cues.say(cues.WAITING, "answer")
+            self._cues.say(cues.WAITING, CueKind.ANSWER)
 
     def _ask_continue_or_end(self) -> None:
         safety = self._script.safety

@@ -19,7 +19,7 @@ from typing import Any
 
 from transitions import Machine
 
-from assistant.core.names import IntentName, StateName
+from assistant.core.names import EndReason, IntentName, StateName
 from assistant.script.model import Phase, PhaseCues
 
 #: The window after "help" before the alert goes (an extension of the contract's states).
@@ -88,13 +88,14 @@ _PLANNED = [
     _row("phase_end", WALKING, RESTING, conditions="has_more_intervals"),
     _row("phase_end", WALKING, COOL_DOWN, unless="has_more_intervals"),
     _row("phase_end", RESTING, WALKING),
-    _row("phase_end", COOL_DOWN, DONE, ends="completed"),
-    _row("support_unanswered", SUPPORT_CHECK, DONE, ends="support_check_unanswered"),
+    _row("phase_end", COOL_DOWN, DONE, ends=EndReason.COMPLETED),
+    _row("support_unanswered", SUPPORT_CHECK, DONE, ends=EndReason.SUPPORT_CHECK_UNANSWERED),
     # "end" in an ordinary phase asks first; "yes" then ends with a (short) cool-down.
     _row(IntentName.END, ORDINARY, None, unless="is_asking_to_end", after="ask_to_end"),
     _row(IntentName.YES, _but(ORDINARY, COOL_DOWN), COOL_DOWN, conditions="is_asking_to_end",
-         ends="ended_by_walker"),
-    _row(IntentName.YES, COOL_DOWN, DONE, conditions="is_asking_to_end", ends="ended_by_walker"),
+         ends=EndReason.ENDED_BY_WALKER),
+    _row(IntentName.YES, COOL_DOWN, DONE, conditions="is_asking_to_end",
+         ends=EndReason.ENDED_BY_WALKER),
     _row(IntentName.NO, ORDINARY, None, conditions="is_asking_to_end", after="keep_going"),
     _row(IntentName.READY, SUPPORT_CHECK, WALKING),
     _row(IntentName.YES, SUPPORT_CHECK, WALKING),
@@ -113,15 +114,15 @@ _SAFETY = [
     _row(IntentName.HELP, [HELP_PENDING, EMERGENCY], None, after="acknowledge_halt"),
     _row(IntentName.CANCEL, HELP_PENDING, STOPPED, before="say_help_cancelled"),
     _row("help_window_over", HELP_PENDING, EMERGENCY, reason="help"),
-    _row(IntentName.CANCEL, EMERGENCY, DONE, ends="emergency_cancelled"),
-    _row("emergency_over", EMERGENCY, DONE, ends="emergency"),
+    _row(IntentName.CANCEL, EMERGENCY, DONE, ends=EndReason.EMERGENCY_CANCELLED),
+    _row("emergency_over", EMERGENCY, DONE, ends=EndReason.EMERGENCY),
     _row("rest_over", SAFETY_PAUSE, CHECK_IN),
-    _row(IntentName.NO, CHECK_IN, DONE, conditions="is_confirming", ends="dizzy"),
+    _row(IntentName.NO, CHECK_IN, DONE, conditions="is_confirming", ends=EndReason.DIZZY),
     _row(IntentName.NO, CHECK_IN, EMERGENCY, unless="is_confirming", reason="dizzy_not_better"),
     _row("check_in_unanswered", CHECK_IN, EMERGENCY, reason="dizzy_no_answer"),
     _row("lost_hearing", _but(STATE_NAMES, DONE), DONE,
-         ends="hearing_lost", reason="hearing_lost"),
-    _row("shut_down", _but(STATE_NAMES, DONE), DONE, ends="interrupted",
+         ends=EndReason.HEARING_LOST, reason="hearing_lost"),
+    _row("shut_down", _but(STATE_NAMES, DONE), DONE, ends=EndReason.INTERRUPTED,
          reason="interrupted"),
 ]
 
@@ -133,23 +134,23 @@ _BACK = [
     _row(IntentName.RESUME, PAUSED, None, conditions="needs_confirmation",
          after="ask_confirmation"),
     _row(IntentName.RESUME, STOPPED, None, conditions="may_walk_again", after="ask_confirmation"),
-    _row(IntentName.RESUME, STOPPED, DONE, unless="may_walk_again", ends="dizzy"),
+    _row(IntentName.RESUME, STOPPED, DONE, unless="may_walk_again", ends=EndReason.DIZZY),
     *(_row(IntentName.YES, [PAUSED, STOPPED, CHECK_IN], phase,
            conditions=["is_confirming", "is_frozen_phase"]) for phase in ORDINARY),
     *(_row(intent, CHECK_IN, None, conditions="may_walk_again", unless="is_confirming",
            after="ask_confirmation")
       for intent in (IntentName.YES, IntentName.CANCEL)),
-    *(_row(intent, CHECK_IN, DONE, unless="may_walk_again", ends="dizzy")
+    *(_row(intent, CHECK_IN, DONE, unless="may_walk_again", ends=EndReason.DIZZY)
       for intent in (IntentName.YES, IntentName.CANCEL)),
     _row(IntentName.NO, [PAUSED, STOPPED], None, conditions="is_confirming",
          after="decline_confirmation"),
     _row(IntentName.END, [PAUSED, STOPPED], COOL_DOWN, conditions="has_cool_down_left",
-         ends="ended_by_walker"),
+         ends=EndReason.ENDED_BY_WALKER),
     _row(IntentName.END, [PAUSED, STOPPED], DONE, unless="has_cool_down_left",
-         ends="ended_by_walker"),
-    _row(IntentName.END, CHECK_IN, DONE, conditions="is_confirming", ends="dizzy"),
-    _row("prompt_unanswered", [PAUSED, STOPPED, CHECK_IN], DONE, ends="no_answer"),
-    _row("pause_too_long", PAUSED, DONE, ends="pause_too_long"),
+         ends=EndReason.ENDED_BY_WALKER),
+    _row(IntentName.END, CHECK_IN, DONE, conditions="is_confirming", ends=EndReason.DIZZY),
+    _row("prompt_unanswered", [PAUSED, STOPPED, CHECK_IN], DONE, ends=EndReason.NO_ANSWER),
+    _row("pause_too_long", PAUSED, DONE, ends=EndReason.PAUSE_TOO_LONG),
 ]
 
 #: Every transition, in the order pytransitions tries them (the first whose conditions hold).
@@ -170,6 +171,20 @@ def row_values(key: str) -> dict[tuple[str, str, str | None], str]:
         for source in sources:
             values[(row["trigger"], source, row["dest"])] = row[key]
     return values
+
+
+def ends_by_state_event() -> dict[tuple[str, str, str], EndReason]:
+    """(trigger as the `state` event names it, source, dest) -> end reason, for each end.
+
+    The event names a transition by its `reason` where it has one, else by its trigger."""
+    ends: dict[tuple[str, str, str], EndReason] = {}
+    for row in TRANSITIONS:
+        if "ends" not in row:
+            continue
+        sources = row["source"] if isinstance(row["source"], list) else [row["source"]]
+        for source in sources:
+            ends[(row.get("reason", row["trigger"]), source, row["dest"])] = row["ends"]
+    return ends
 
 
 def build_machine(model: object) -> Machine:

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.audio.chunks import read_wav
 from assistant.core.intents import load_phrase_table
-from assistant.core.names import SAFETY_INTENTS, IntentName
+from assistant.core.names import IMMEDIATE_INTENTS, IntentName
 from assistant.core.paths import shared_data_dir
 from assistant.hearing.recognizers.pocketsphinx_engine import PocketSphinxRecognizer
 from assistant.run.listening import listen_samples
@@ -56,8 +56,8 @@ def test_every_safety_intent_is_heard_and_stop_in_every_voice() -> None:
     for voice in VOICES:
         recognizer = PocketSphinxRecognizer(TABLE)
         results += [(intent, voice, intent in intents(recognizer, said(phrase, voice)))
-                    for intent in SAFETY_INTENTS for phrase in TABLE.phrases_for(intent)]
-    assert {intent for intent, _, ok in results if ok} == set(SAFETY_INTENTS)
+                    for intent in IMMEDIATE_INTENTS for phrase in TABLE.phrases_for(intent)]
+    assert {intent for intent, _, ok in results if ok} == set(IMMEDIATE_INTENTS)
     assert {v for intent, v, ok in results if ok and intent == "stop"} == set(VOICES)
     assert sum(ok for _, _, ok in results) / len(results) >= 0.5
 
@@ -77,7 +77,7 @@ def test_words_that_are_not_safety_commands_do_not_fire_safety(
     recognizer: PocketSphinxRecognizer, text: str
 ) -> None:
     fired = [name for v in VOICES for name in intents(recognizer, said(text, v))
-             if IntentName(name) in SAFETY_INTENTS]
+             if IntentName(name) in IMMEDIATE_INTENTS]
     assert fired == []
 
 
@@ -108,7 +108,7 @@ def test_real_people_saying_other_words_rarely_fire_safety(
     recognizer: PocketSphinxRecognizer, shared_data: Path
 ) -> None:
     sample = [c for word in ("go", "off", "up", "_unknown_") for c in clips(shared_data, word, 8)]
-    fired = sum(bool(set(intents(recognizer, c)) & set(SAFETY_INTENTS)) for c in sample)
+    fired = sum(bool(set(intents(recognizer, c)) & set(IMMEDIATE_INTENTS)) for c in sample)
     assert fired / len(sample) <= 0.15, f"safety fired on {fired}/{len(sample)} clips"
 
 

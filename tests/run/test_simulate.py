@@ -15,7 +15,7 @@ import pytest
 from assistant.audio.chunks import mix_at, read_wav, silence, write_wav
 from assistant.cli import main
 from assistant.core.events import SessionEvent
-from assistant.core.names import SAFETY_INTENTS
+from assistant.core.names import IMMEDIATE_INTENTS
 from assistant.core.paths import shared_data_dir
 from assistant.run.simulate import SimulationOptions, SimulationResult, simulate_session
 from assistant.run.walker_synth import SpokenPhrase, walker_recording
@@ -89,7 +89,7 @@ def test_household_noise_alone_raises_no_intent_that_could_restart_walking() -> 
     intents = [e.fields["intent"] for e in of_type(result.events, "intent")]
     # Clatter has no voice in it, so no yes, ready, continue... (docs/recognition.md). A
     # false safety intent is safe, and still rare: at most one per minute of noise.
-    assert [name for name in intents if name not in SAFETY_INTENTS] == []
+    assert [name for name in intents if name not in IMMEDIATE_INTENTS] == []
     assert len(intents) <= len(noise) / 16_000 / 60
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.core.clock import SimulatedClock
 from assistant.core.events import Cue, Intent, SessionEvent
-from assistant.core.names import SAFETY_INTENTS, StateName
+from assistant.core.names import IMMEDIATE_INTENTS, StateName
 from assistant.script.model import (
     AlertChannel,
     ExerciseScript,
@@ -363,7 +363,7 @@ _SAFETY_DESTINATIONS = {"stop": "stopped", "pause": "paused", "dizzy": "safety_p
                         "help": "help_pending"}
 
 
-@pytest.mark.parametrize("intent", sorted(SAFETY_INTENTS))
+@pytest.mark.parametrize("intent", sorted(IMMEDIATE_INTENTS))
 @pytest.mark.parametrize("state", ACTIVE)
 def test_safety_intents_act_in_every_active_state(state: str, intent: str) -> None:
     run = Run()
