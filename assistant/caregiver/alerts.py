@@ -176,7 +176,7 @@ class Alerter:
     """Watches a session's events and alerts the caregiver when the walker may need someone.
 
     `emit` receives one `alert` event per delivery attempt (it is called from delivery
-    threads, so it must be thread-safe); `notify_walker` receives the fallback sentence when
+    threads, so it must be thread-safe); `tell_walker` receives the fallback sentence when
     no channel delivered an urgent alert (also from a delivery thread: queue it for the voice).
     `clock` stamps the alert events; without it, the latest event's time is used."""
 
@@ -184,7 +184,7 @@ class Alerter:
         self,
         script: ExerciseScript,
         emit: EventCallback,
-        notify_walker: Callable[[str], None],
+        tell_walker: Callable[[str], None],
         session_id: str,
         wall_clock: Callable[[], datetime] = local_now,
         clock: Clock | None = None,
@@ -192,7 +192,7 @@ class Alerter:
     ) -> None:
         self._script = script
         self._emit = emit
-        self._notify_walker = notify_walker
+        self._tell_walker = tell_walker
         self._session_id = session_id
         self._wall_clock = wall_clock
         self._clock = clock
@@ -297,11 +297,11 @@ class Alerter:
                 return
             # Told once per run of failures: repeating it every re-alert would drown the
             # emergency instructions.
-            tell_walker, self._walker_told = not self._walker_told, True
+            first_failure, self._walker_told = not self._walker_told, True
         if results:  # with no channel set up at all, the log's alert event says so quietly
             _LOGGER.warning("no alert channel delivered the %s alert", payload["kind"])
-        if tell_walker:
-            self._notify_walker(FALLBACK_MESSAGE)
+        if first_failure:
+            self._tell_walker(FALLBACK_MESSAGE)
 
     def _report_attempt(self, channel: str, ok: bool, detail: str) -> None:
         try:

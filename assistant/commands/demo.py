@@ -32,17 +32,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 def run(args: argparse.Namespace) -> int:
     from assistant.audio.chunks import silence
     from assistant.audio.speakers import RoomSpeaker, VirtualRoom
+    from assistant.run import simulate
     from assistant.run.demo import ReactiveWalker, transcript_lines
-    from assistant.run.simulate import (
-        SimulationOptions,
-        check_output_folder,
-        save_room_audio,
-        simulate_session,
-    )
     from assistant.run.wiring import WiredSession
     from assistant.script.loading import load_script, resolve_script
 
-    check_output_folder(args.audio_out)
+    simulate.check_output_folder(args.audio_out)
     script = load_script(resolve_script(args.script))
     walkers: list[ReactiveWalker] = []
 
@@ -53,17 +48,16 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"Simulating \"{script.name}\" with a synthesized walker (espeak-ng); "
           "this takes a little while...")
-    result = simulate_session(
+    result = simulate.simulate_session(
         script, silence(1.0),
-        SimulationOptions(echo_gain=args.echo_gain, engine=args.engine, log_path=args.log,
+        simulate.SimulationOptions(echo_gain=args.echo_gain, engine=args.engine, log_path=args.log,
                           alerts=bool(script.alerts)),
         on_wired=join_in,
     )
     for line in transcript_lines(result.events, walkers[0].said if walkers else []):
         print(line)
-    save_room_audio(args.audio_out, result)
-    summary = result.summary
-    print(f"\nSession {'completed' if summary.completed else 'ended: ' + summary.end_reason}; "
-          f"{summary.total_walked_s:.0f} s of backward walking in {result.audio_s:.0f} s.")
+    simulate.save_room_audio(args.audio_out, result)
+    print(f"\nSession {result.outcome}; "
+          f"{result.summary.total_walked_s:.0f} s of backward walking in {result.audio_s:.0f} s.")
     print(f"Listen to it: {args.audio_out}")
     return 0

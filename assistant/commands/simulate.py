@@ -36,32 +36,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     from assistant.audio.chunks import read_wav
-    from assistant.run.simulate import (
-        SimulationOptions,
-        check_output_folder,
-        save_room_audio,
-        simulate_session,
-    )
+    from assistant.run import simulate
     from assistant.script.loading import load_script, resolve_script
 
     if not 0.0 <= args.echo_gain <= 1.0:
         print("retrowalk simulate: --echo-gain must be between 0 and 1", file=sys.stderr)
         return 2
     if args.audio_out is not None:
-        check_output_folder(args.audio_out)
+        simulate.check_output_folder(args.audio_out)
     script = load_script(resolve_script(args.script))
     walker = read_wav(args.audio_in)
-    result = simulate_session(
+    result = simulate.simulate_session(
         script, walker,
-        SimulationOptions(echo_gain=args.echo_gain, engine=args.engine,
+        simulate.SimulationOptions(echo_gain=args.echo_gain, engine=args.engine,
                           vosk_model=args.vosk_model, log_path=args.log, db_path=args.db),
     )
     if args.log is None:
         for event in result.events:
             print(event.to_json_line())
     if args.audio_out is not None:
-        save_room_audio(args.audio_out, result)
-    summary = result.summary
-    print(f"Session {'completed' if summary.completed else 'ended: ' + summary.end_reason} "
+        simulate.save_room_audio(args.audio_out, result)
+    print(f"Session {result.outcome} "
           f"after {result.audio_s:.1f} s of audio.", file=sys.stderr)
     return 0

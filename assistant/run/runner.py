@@ -46,7 +46,7 @@ class SessionLike(Protocol):
     def hearing_lost(self, reason: str) -> None: ...
     def interrupt(self) -> None: ...
     def take_cues(self) -> list[Cue]: ...
-    def notify(self, text: str) -> None: ...
+    def tell_walker(self, text: str) -> None: ...
 
     @property
     def finished(self) -> bool: ...
@@ -92,12 +92,12 @@ class SessionRunner:
     def step(self) -> None:
         """Advance the session's countdowns and keep the voice going."""
         while not self._notices.empty():
-            self.session.notify(self._notices.get())
+            self.session.tell_walker(self._notices.get())
         self.session.tick()
         self._speak_queued_cues()
         self.output.update()
 
-    def notify_walker(self, text: str) -> None:
+    def tell_walker(self, text: str) -> None:
         """Thread-safe: say `text` at the next step (used by alert delivery)."""
         self._notices.put(text)
 

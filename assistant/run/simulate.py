@@ -40,6 +40,12 @@ class SimulationResult:
     audio_s: float
     """How much audio time the session took."""
 
+    @property
+    def outcome(self) -> str:
+        """"completed", or "ended: REASON", for the closing line of `simulate` and `demo`."""
+        summary = self.summary
+        return "completed" if summary.completed else f"ended: {summary.end_reason}"
+
 
 @dataclass(frozen=True)
 class SimulationOptions:

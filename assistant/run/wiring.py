@@ -105,7 +105,7 @@ def _attach_alerts(wired: WiredSession, clock: Clock) -> None:
     from assistant.caregiver.alerts import Alerter
 
     session_id = wired.recorder.session_id if wired.recorder is not None else "unrecorded"
-    alerter = Alerter(wired.script, wired.events.emit, wired.runner.notify_walker,
+    alerter = Alerter(wired.script, wired.events.emit, wired.runner.tell_walker,
                       session_id, clock=clock)
     wired.events.subscribe(alerter.on_event)
     wired.alerter = alerter

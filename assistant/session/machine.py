@@ -113,7 +113,7 @@ class Session(SafetyFlow):
         """The cues queued since the last call, in order, for the runner to speak."""
         return self._cues.take()
 
-    def notify(self, text: str) -> None:
+    def tell_walker(self, text: str) -> None:
         """Queue a message from outside the machine (e.g. an alert that could not be sent)."""
         self._cues.say(text, CueKind.SAFETY)
 

@@ -25,19 +25,9 @@ from assistant.script.model import Phase, PhaseCues
 #: The window after "help" before the alert goes (an extension of the contract's states).
 HELP_PENDING = "help_pending"
 
-#: The states' names as plain strings, as pytransitions keeps them.
-IDLE = StateName.IDLE.value
-WARM_UP = StateName.WARM_UP.value
-SUPPORT_CHECK = StateName.SUPPORT_CHECK.value
-WALKING = StateName.WALKING.value
-RESTING = StateName.RESTING.value
-COOL_DOWN = StateName.COOL_DOWN.value
-PAUSED = StateName.PAUSED.value
-STOPPED = StateName.STOPPED.value
-SAFETY_PAUSE = StateName.SAFETY_PAUSE.value
-CHECK_IN = StateName.CHECK_IN.value
-EMERGENCY = StateName.EMERGENCY.value
-DONE = StateName.DONE.value
+#: The states' names as plain strings, as pytransitions keeps them (StateName's order).
+(IDLE, WARM_UP, SUPPORT_CHECK, WALKING, RESTING, COOL_DOWN, PAUSED, STOPPED, SAFETY_PAUSE,
+ CHECK_IN, EMERGENCY, DONE) = (state.value for state in StateName)
 
 #: Phases with a clock: their remaining time counts down, and freezes when they are left.
 TIMED = [WARM_UP, WALKING, RESTING, COOL_DOWN]

@@ -415,7 +415,7 @@ def test_hearing_lost_while_walking_says_stop_and_ends() -> None:
     run = Run().start()
     run.to_walking()
     run.advance(10)
-    run.session.notify("stale")  # anything not yet spoken is dropped
+    run.session.tell_walker("stale")  # anything not yet spoken is dropped
     run.session.hearing_lost("microphone unplugged")
     run._collect()
     assert run.texts(since_s=run.clock.now_s()) == [cues.HEARING_LOST]
