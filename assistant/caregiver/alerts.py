@@ -1,4 +1,4 @@
-"""Caregiver alerts: when to alert, what an alert says, and delivery with retries.
+"""Caregiver alerts: when to alert and what an alert says; `delivery.py` sends them.
 
 `Alerter` subscribes to the session's events (`on_event`) and alerts when the machine enters
 `emergency`, when the session ends because the assistant can no longer hear, and when a
@@ -16,23 +16,19 @@ deterministic. `resend()` re-sends at once, for a runner that prefers to drive i
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assistant.caregiver.channels import deliver, describe_channel
+from assistant.caregiver.delivery import DeliveryResult, deliver_everywhere
 from assistant.core.clock import Clock, local_now
-from assistant.core.errors import AlertError
 from assistant.core.events import EventCallback, SessionEvent, alert_event
 from assistant.core.names import EndReason
-from assistant.script.model import AlertChannel, ExerciseScript
+from assistant.script.model import ExerciseScript
 from assistant.session.ending import EndingReader
 
 _LOGGER = logging.getLogger(__name__)
@@ -59,16 +55,6 @@ EMERGENCY_ALERTS = {
 URGENT_KINDS = frozenset({"help", "dizzy_no_answer", "hearing_lost"})
 #: Event times are stamped by ticks, so a repeat may land a little before the exact mark.
 _REPEAT_TOLERANCE_S = 0.5
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    """How one channel fared: delivered or not, after how many attempts, and the last detail."""
-
-    channel: str
-    ok: bool
-    attempts: int
-    detail: str
 
 
 def alert_sentence(kind: str, walker: str, reason: str = "") -> str:
@@ -111,51 +97,6 @@ def build_alert(
         "repeat": repeat,
         "recent_events": [dict(record) for record in recent_events],
     }
-
-
-def deliver_with_retries(
-    channel: AlertChannel,
-    payload_json: str,
-    report_attempt: Callable[[str, bool, str], None],
-    base_delay_s: float = 1.0,
-    sleep: Callable[[float], None] = time.sleep,
-) -> DeliveryResult:
-    """Up to 1 + `channel.retries` attempts, waiting base, 2x base, 4x base... in between.
-
-    Every attempt is reported as (channel name, ok, detail)."""
-    name = describe_channel(channel)
-    total = 1 + max(channel.retries, 0)
-    detail = ""
-    for attempt in range(1, total + 1):
-        try:
-            detail = deliver(channel, payload_json)
-        except AlertError as err:
-            detail = str(err)
-            report_attempt(name, False, f"attempt {attempt} of {total}: {detail}")
-            if attempt < total:
-                sleep(base_delay_s * 2 ** (attempt - 1))
-            continue
-        report_attempt(name, True, f"attempt {attempt} of {total}: {detail}")
-        return DeliveryResult(name, True, attempt, detail)
-    return DeliveryResult(name, False, total, detail)
-
-
-def deliver_everywhere(
-    channels: Sequence[AlertChannel],
-    payload: Mapping[str, Any],
-    report_attempt: Callable[[str, bool, str], None],
-    base_delay_s: float = 1.0,
-) -> list[DeliveryResult]:
-    """Deliver to all channels at once (a slow webhook must not hold up the file channel)."""
-    if not channels:
-        return []
-    payload_json = json.dumps(payload, ensure_ascii=False)
-    with ThreadPoolExecutor(max_workers=len(channels), thread_name_prefix="alert") as pool:
-        futures = [
-            pool.submit(deliver_with_retries, channel, payload_json, report_attempt, base_delay_s)
-            for channel in channels
-        ]
-        return [future.result() for future in futures]
 
 
 def send_test_alert(

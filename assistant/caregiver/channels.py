@@ -2,7 +2,7 @@
 
 Each `deliver_*` function makes one attempt and returns a short success detail, or raises
 `AlertError` (from the cause) with one line saying what went wrong. Retries, backoff and
-logging live in `assistant.caregiver.alerts`; this module only talks to the outside world.
+logging live in `assistant.caregiver.delivery`; this module only talks to the outside world.
 """
 
 from __future__ import annotations
