@@ -150,8 +150,6 @@ class Alerter:
         self._last_sent_t_s = 0.0
         self._repeat = 0
         self._walker_told = False
-        #: Every alert payload handed to delivery, in order (for the runner's summary, tests).
-        self.sent: list[dict[str, Any]] = []
 
     def on_event(self, event: SessionEvent) -> None:
         """Subscriber for the session's event fanout: remember it, and alert if it calls for it."""
@@ -216,10 +214,13 @@ class Alerter:
             kind, self._script, self._session_id, self._now_s(), self._wall_clock(),
             list(self._recent), reason, repeat,
         )
-        self.sent.append(payload)
+        self._deliver_in_background(payload)
+
+    def _deliver_in_background(self, payload: Mapping[str, Any]) -> None:
         # Not a daemon: an alert on its way should outlive a session that is closing.
         thread = threading.Thread(
-            target=self._deliver, args=(payload,), name=f"alert-{kind}", daemon=False
+            target=self._deliver, args=(payload,), name=f"alert-{payload['kind']}",
+            daemon=False,
         )
         self._threads.append(thread)
         thread.start()

@@ -8,8 +8,10 @@ import os
 import stat
 import sys
 import time
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,13 +32,25 @@ from tests.helpers.http_receiver import HttpReceiver, closed_port_url
 FAST_S = 0.01
 
 
+class RecordingAlerter(Alerter):
+    """The real alerter, keeping each payload it hands to delivery, in order, for the tests."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sent: list[Mapping[str, Any]] = []
+
+    def _deliver_in_background(self, payload: Mapping[str, Any]) -> None:
+        self.sent.append(payload)
+        super()._deliver_in_background(payload)
+
+
 class Session:
     """An event fanout with an alerter subscribed, as the runner wires it."""
 
     def __init__(self, script: ExerciseScript, base_delay_s: float = FAST_S) -> None:
         self.fanout = EventFanout()
         self.told: list[str] = []
-        self.alerter = Alerter(
+        self.alerter = RecordingAlerter(
             script, self.fanout.emit, self.told.append, "session-42", base_delay_s=base_delay_s
         )
         self.fanout.subscribe(self.alerter.on_event)
