@@ -1,0 +1,1 @@
+"""The phrase tables, one YAML file per language (package data of `assistant.core.intents`)."""

@@ -1,1 +1,1 @@
-"""The bundled exercise scripts (data of the package `assistant.script.loading.bundled`)."""
+"""The bundled exercise scripts (package data, read by `assistant.script.loading`)."""
