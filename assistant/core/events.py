@@ -113,8 +113,14 @@ def cue_event(t_s: float, text: str, interrupted: bool) -> SessionEvent:
     return SessionEvent("cue", t_s, {"text": text, "interrupted": interrupted})
 
 
-def heard_event(t_s: float, text: str, engine: str, final: bool) -> SessionEvent:
-    return SessionEvent("heard", t_s, {"text": text, "engine": engine, "final": final})
+def heard_event(transcript: Transcript) -> SessionEvent:
+    """What a recognizer heard; `score` (the engine's 0..1 confidence, the spotter's head
+    score) extends the contract and is left out where the engine gives none."""
+    fields: dict[str, Any] = {"text": transcript.text, "engine": transcript.engine,
+                              "final": transcript.final}
+    if transcript.confidence is not None:
+        fields["score"] = round(transcript.confidence, 3)
+    return SessionEvent("heard", transcript.at_s, fields)
 
 
 def intent_event(t_s: float, intent: str, text: str) -> SessionEvent:

@@ -31,14 +31,14 @@ def listen(chunks: Iterable[AudioChunk], recognizer: Recognizer, decider: Intent
     end_s = 0.0
     for chunk in chunks:
         end_s = chunk.end_s
-        _report(recognizer.accept(chunk), recognizer.engine, decider, emit)
-    _report(recognizer.flush(end_s), recognizer.engine, decider, emit)
+        _report(recognizer.accept(chunk), decider, emit)
+    _report(recognizer.flush(end_s), decider, emit)
 
 
-def _report(transcripts: list[Transcript], engine: str, decider: IntentDecider,
+def _report(transcripts: list[Transcript], decider: IntentDecider,
             emit: EventCallback) -> None:
     for transcript in transcripts:
-        emit(heard_event(transcript.at_s, transcript.text, engine, transcript.final))
+        emit(heard_event(transcript))
         intent = decider.decide(transcript)
         if intent is not None:
             emit(intent_event(intent.at_s, intent.name, intent.text))

@@ -18,6 +18,7 @@ from assistant.core.clock import MonotonicClock
 from assistant.core.intents import load_phrase_table
 from assistant.core.paths import data_dir
 from assistant.hearing.decider import IntentDecider
+from assistant.hearing.own_words import OwnWords
 from assistant.hearing.recognizers.select import describe_recognizer, make_recognizer
 from assistant.run.runner import TranscriptRouter, run_listening
 from assistant.run.wiring import WiredSession, wire_session
@@ -74,8 +75,9 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
             time.sleep(0.05)
 
     try:
-        router = TranscriptRouter(wired.runner, IntentDecider(load_phrase_table(script.language)),
-                                  wired.events.emit, echo)
+        table = load_phrase_table(script.language)
+        router = TranscriptRouter(wired.runner, IntentDecider(table), wired.events.emit, echo,
+                                  OwnWords(table))
         run_listening(wired.runner, source, recognizer, router, echo, wait_for_voice)
         wired.say_progress_advice()
         wait_for_voice()

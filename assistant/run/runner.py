@@ -24,15 +24,14 @@ from assistant.core.events import (
     heard_event,
     intent_event,
 )
-from assistant.core.names import IMMEDIATE_INTENTS
+from assistant.core.names import IMMEDIATE_INTENTS, IntentName
 from assistant.core.ports import AudioSource, Recognizer
+from assistant.hearing.own_words import ECHO_TAIL_S, OwnWords
 from assistant.script.model import VoiceSettings
 from assistant.speaking.cue_output import CueOutput
 
 _LOGGER = logging.getLogger(__name__)
 
-#: Seconds after a cue during which what is heard may still hold its echo.
-ECHO_TAIL_S = 1.0
 
 
 class SessionLike(Protocol):
@@ -128,24 +127,34 @@ class TranscriptRouter:
     """Logs what was heard and turns it into intents, guarding against the assistant's voice."""
 
     def __init__(self, runner: SessionRunner, decider: Decider, emit: EventCallback,
-                 echo: EchoFilter | None = None) -> None:
+                 echo: EchoFilter | None = None, own_words: OwnWords | None = None) -> None:
         self._runner = runner
         self._decider = decider
         self._emit = emit
         self._echo = echo
+        self._own_words = own_words
         self._last_partial = ""
         self._speaking_until_s = -1.0
 
+    def watch_output(self, now_s: float) -> None:
+        """Note the cue now playing (call every loop step): its answer words are its own."""
+        text = self._runner.output.speaking_text
+        if text is not None and self._own_words is not None:
+            self._own_words.cue_playing(text, now_s)
+
     def route(self, transcript: Transcript) -> None:
         if transcript.final or transcript.text != self._last_partial:
-            self._emit(heard_event(transcript.at_s, transcript.text, transcript.engine,
-                                   transcript.final))
+            self._emit(heard_event(transcript))
         self._last_partial = "" if transcript.final else transcript.text
         if self._runner.output.busy:
             self._speaking_until_s = transcript.at_s + ECHO_TAIL_S
         speaking = transcript.at_s <= self._speaking_until_s
         intent = self._decider.decide(transcript, assistant_speaking=speaking)
         if intent is None:
+            return
+        if self._own_words is not None and self._own_words.is_own(IntentName(intent.name),
+                                                                  intent.at_s):
+            _LOGGER.info("ignored %r: the cue being spoken says it", transcript.text)
             return
         if self._echo is not None and self._echo.is_probably_echo(transcript.text,
                                                                   transcript.at_s):
@@ -171,6 +180,7 @@ def run_listening(
     try:
         for chunk in source.chunks():
             heard = echo.clean(chunk) if echo is not None else chunk
+            router.watch_output(chunk.start_s)
             for transcript in recognizer.accept(heard):
                 router.route(transcript)
             runner.step()

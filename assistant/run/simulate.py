@@ -19,6 +19,7 @@ from assistant.core.errors import RetroWalkError
 from assistant.core.events import SessionEvent
 from assistant.core.intents import load_phrase_table
 from assistant.hearing.decider import IntentDecider
+from assistant.hearing.own_words import OwnWords
 from assistant.hearing.recognizers.select import make_recognizer
 from assistant.run.runner import TranscriptRouter, run_listening
 from assistant.run.wiring import WiredSession, wire_session
@@ -88,8 +89,9 @@ def simulate_session(
     if on_wired is not None:
         on_wired(wired, room, speaker)
     recognizer = make_recognizer(options.engine, script.language, options.vosk_model)
-    decider = IntentDecider(load_phrase_table(script.language))
-    router = TranscriptRouter(wired.runner, decider, wired.events.emit, echo)
+    table = load_phrase_table(script.language)
+    router = TranscriptRouter(wired.runner, IntentDecider(table), wired.events.emit, echo,
+                              OwnWords(table))
     until_s = len(walker) / room.rate_hz + script.total_s + script.safety.emergency_max_s + EXTRA_S
     source = RoomMicrophone(room, clock, until_s=until_s)
     try:

@@ -39,6 +39,11 @@ class CueOutput(Protocol):
         """Is a cue playing or waiting?"""
         ...
 
+    @property
+    def speaking_text(self) -> str | None:
+        """The text of the cue being played now, or None."""
+        ...
+
 
 class PrintedCues:
     """Console output: each cue is shown at once (and logged); nothing to cut."""
@@ -57,6 +62,10 @@ class PrintedCues:
 
     def update(self) -> None:
         pass
+
+    @property
+    def speaking_text(self) -> str | None:
+        return None  # printed cues make no sound to echo
 
     @property
     def busy(self) -> bool:
@@ -160,3 +169,8 @@ class SpokenCues:
     @property
     def busy(self) -> bool:
         return bool(self._queue) or self._speaker.is_playing(self._clock.now_s())
+
+    @property
+    def speaking_text(self) -> str | None:
+        playing = self._current is not None and self._speaker.is_playing(self._clock.now_s())
+        return self._current.text if playing and self._current is not None else None

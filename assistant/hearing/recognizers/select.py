@@ -1,5 +1,10 @@
-"""Choosing and loading a recognizer: Vosk when a model for the language is found, else
-PocketSphinx (English, bundled model, no download needed)."""
+"""Choosing and loading a recognizer.
+
+`auto`: for English the trained command spotter (its models ship with the install), which
+measures far better than the grammar recognizers on people it never heard
+(docs/benchmarks.md); for other languages Vosk, with a model for that language. PocketSphinx
+(bundled English model) and Vosk stay choices with `--engine`.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,14 @@ import os
 from pathlib import Path
 
 from assistant.core.errors import ModelError, RecognizerError
-from assistant.core.intents import load_phrase_table
+from assistant.core.intents import PhraseTable, load_phrase_table
 from assistant.core.paths import voice_models_dir
 from assistant.core.ports import Recognizer
 from assistant.hearing.voicing import VoicedRecognizer
 
-ENGINES = ("auto", "vosk", "pocketsphinx")
+ENGINES = ("auto", "spotter", "vosk", "pocketsphinx")
+#: The languages the spotter has a trained head for.
+SPOTTER_LANGUAGES = ("en",)
 
 
 def find_vosk_model(language: str, vosk_model: str | Path | None = None) -> Path | None:
@@ -45,6 +52,9 @@ def make_recognizer(engine: str = "auto", language: str = "en",
     if engine not in ENGINES:
         raise RecognizerError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     table = load_phrase_table(language)
+    if engine == "spotter" or (engine == "auto" and language in SPOTTER_LANGUAGES
+                               and vosk_model is None):
+        return _spotter(table)
     model_dir = find_vosk_model(language, vosk_model) if engine != "pocketsphinx" else None
     if model_dir is not None:
         from assistant.hearing.recognizers.vosk_engine import VoskRecognizer
@@ -63,8 +73,19 @@ def make_recognizer(engine: str = "auto", language: str = "en",
     return VoicedRecognizer(PocketSphinxRecognizer(table))
 
 
+def _spotter(table: PhraseTable) -> Recognizer:
+    if table.language not in SPOTTER_LANGUAGES:
+        raise RecognizerError(f"the command spotter knows English only, not "
+                              f"{table.language!r}; use --engine vosk with a Vosk model")
+    from assistant.hearing.recognizers.spotter_engine import SpotterRecognizer
+
+    return VoicedRecognizer(SpotterRecognizer(table))
+
+
 def describe_recognizer(recognizer: Recognizer) -> str:
     """One line for the session's start message, e.g. "PocketSphinx (bundled English model)"."""
+    if recognizer.engine == "spotter":
+        return "the trained command spotter (English)"
     if recognizer.engine == "pocketsphinx":
         return "PocketSphinx (bundled English model)"
     model_dir = getattr(recognizer, "model_dir", None)
