@@ -1,0 +1,87 @@
+"""The trained command spotter for real: the frozen feature models, the committed head, the
+voice-activity detector, on speech synthesized by espeak-ng and cues rendered by the
+product's own voice. Accuracy on people is measured in benchmarks, not asserted here."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.audio.chunks import mix_at, silence
+from assistant.core.intents import load_phrase_table
+from assistant.core.names import IMMEDIATE_INTENTS
+from assistant.core.ports import Recognizer
+from assistant.hearing.recognizers.select import describe_recognizer, make_recognizer
+from assistant.run.listening import listen_samples
+from assistant.run.walker_synth import SpokenPhrase, walker_recording
+from assistant.script.loading import default_script_path, load_script
+from assistant.script.model import VoiceSettings
+from assistant.session import cues
+from assistant.speaking.espeak import SpeakerStyle
+from assistant.speaking.voice import make_renderer
+
+TABLE = load_phrase_table("en")
+CLEAR = SpeakerStyle("en-us", 140)
+
+
+@pytest.fixture(scope="module")
+def spotter() -> Recognizer:
+    return make_recognizer("spotter", "en")
+
+
+def intents(recognizer: Recognizer, samples: np.ndarray) -> list[tuple[str, float]]:
+    events = listen_samples(samples, recognizer=recognizer)
+    return [(str(e.fields["intent"]), e.t_s) for e in events if e.type == "intent"]
+
+
+def test_english_sessions_listen_with_the_spotter_by_default(spotter: Recognizer) -> None:
+    assert make_recognizer("auto", "en").engine == "spotter"
+    assert "spotter" in describe_recognizer(spotter)
+
+
+def test_a_clear_stop_is_heard_soon_after_the_word_ends(spotter: Recognizer) -> None:
+    samples, ends_s = walker_recording([SpokenPhrase(1.0, "stop", CLEAR)], 3.0)
+    heard = intents(spotter, samples)
+    assert [name for name, _ in heard] == ["stop"]
+    assert heard[0][1] - ends_s[0] <= 0.5
+
+
+def test_heard_events_carry_the_engine_and_a_score(spotter: Recognizer) -> None:
+    samples, _ = walker_recording([SpokenPhrase(1.0, "stop", CLEAR)], 3.0)
+    heard = [e for e in listen_samples(samples, recognizer=spotter) if e.type == "heard"]
+    assert heard and all(e.fields["engine"] == "spotter" and e.fields["final"] for e in heard)
+    assert all(0.0 < e.fields["score"] <= 1.0 for e in heard)
+
+
+def test_a_yes_on_its_own_is_an_answer_but_not_inside_a_sentence(spotter: Recognizer) -> None:
+    alone, ends_s = walker_recording([SpokenPhrase(1.0, "yes", CLEAR)], 3.0)
+    heard = intents(spotter, alone)
+    assert [name for name, _ in heard] == ["yes"]
+    assert heard[0][1] > ends_s[0]  # an answer waits for the silence after it
+    sentence, _ = walker_recording(
+        [SpokenPhrase(1.0, "yes, I saw it on the news last night, it was about the weather",
+                      CLEAR)], 8.0)
+    assert [name for name, _ in intents(spotter, sentence)
+            if name not in IMMEDIATE_INTENTS] == []
+
+
+def test_a_new_recording_starts_the_clock_again(spotter: Recognizer) -> None:
+    samples, _ = walker_recording([SpokenPhrase(1.0, "stop", CLEAR)], 3.0)
+    first, second = intents(spotter, samples), intents(spotter, samples)
+    assert first == second
+
+
+@pytest.mark.slow
+def test_the_assistants_own_cues_give_no_intent(spotter: Recognizer) -> None:
+    """The cues that hold answer and command words, as the product renders them."""
+    script = load_script(default_script_path())
+    texts = [cues.CONFIRM_WALK, cues.CONFIRM_GO_ON, cues.CONFIRM_AFTER_DIZZY,
+             script.support_check.question, *script.cue_texts()[:6]]
+    renderer = make_renderer(VoiceSettings())
+    spoken = [renderer.render(text, VoiceSettings().rate_wpm, 1.0).samples for text in texts]
+    room = silence(sum(len(s) for s in spoken) / 16_000 + 2.0 * len(spoken))
+    at_s = 1.0
+    for samples in spoken:
+        room = mix_at(room, samples, at_s)
+        at_s += len(samples) / 16_000 + 2.0
+    assert intents(spotter, room) == []
