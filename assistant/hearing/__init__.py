@@ -1,0 +1,1 @@
+"""Hearing: the recognizers that turn the walker's audio into intents."""

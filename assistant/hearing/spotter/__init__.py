@@ -1,0 +1,1 @@
+"""The trained command spotter: frozen feature models under a small numpy head."""
