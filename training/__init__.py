@@ -1,1 +1,1 @@
-"""Training of the command spotter: the data set, the features and the heads (`python -m training`)."""
+"""Training of the command spotter: data set, features and heads (`python -m training`)."""

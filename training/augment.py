@@ -75,6 +75,12 @@ class NoiseBank:
         self.beds = {name: bed for name, bed in beds.items() if len(bed)}
         self.names = sorted(self.beds)
 
+    def add(self, name: str, bed: Floats) -> None:
+        """One more background (ignored when empty or silent)."""
+        if len(bed) and float(np.max(np.abs(bed))) > 0.0:
+            self.beds[name] = bed
+            self.names = sorted(self.beds)
+
     def draw(self, length: int, rng: np.random.Generator) -> tuple[str, Floats]:
         """A random bed's name and `length` samples of it (unit level not guaranteed)."""
         name = self.names[int(rng.integers(len(self.names)))]
@@ -133,3 +139,21 @@ def clicks(length: int, rng: np.random.Generator) -> Samples:
         burst = rng.standard_normal(size) * np.exp(-np.arange(size) / (size / 5))
         signal[at : at + size] += burst * 32768.0 * 10 ** (rng.uniform(-30, -3) / 20)
     return product.to_int16(signal)
+
+
+def babble(talks: list[Samples], seconds: float, rng: np.random.Generator,
+           talkers: int = 4) -> Floats:
+    """`talkers` voices talking at once for `seconds`: each a random run of `talks` joined."""
+    length = int(seconds * SAMPLE_RATE_HZ)
+    total = np.zeros(length)
+    if not talks:
+        return total
+    for _ in range(talkers):
+        pieces: list[Floats] = []
+        while sum(len(p) for p in pieces) < length:
+            talk = talks[int(rng.integers(len(talks)))]
+            pieces.append(product.normalize_level(talk, float(rng.uniform(-32.0, -22.0))))
+        stream = np.concatenate(pieces)
+        start = int(rng.integers(0, len(stream) - length + 1))
+        total += stream[start : start + length]
+    return total

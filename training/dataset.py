@@ -23,7 +23,8 @@ from training import layout
 from training.clips import Clip
 from training.layout import Budget
 
-__all__ = ["Clip", "DatasetSettings", "build_clips", "long_negative_audio"]
+__all__ = ["Clip", "DatasetSettings", "build_clips", "evaluation_clips", "long_negative_audio",
+           "noise_recordings"]
 
 _LOGGER = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -132,3 +133,28 @@ def long_negative_audio(settings: DatasetSettings, split: str) -> Iterator[tuple
     budget = layout.budget_for(settings.size)
     yield from layout.long_negatives(settings.seed, budget, shared_data_dir(settings),
                                      cache_dir(settings), settings.kathleen_split, split)
+
+
+def evaluation_clips(settings: DatasetSettings) -> Iterator[Clip]:
+    """Validation only and clean (no noise, no room): Speech Commands words of the validation
+    speakers (commands and other words), then every phrase and sound-alike in the held-out
+    synthesized voices; speech_start_s and speech_end_s set for positives."""
+    from training import evaluation
+
+    budget = layout.budget_for(settings.size)
+    shared = shared_data_dir(settings) if budget.uses_shared_data else None
+    if shared is not None:
+        yield from evaluation.real_evaluation_clips(shared, settings.seed)
+    yield from evaluation.synthesized_evaluation_clips(settings.seed, budget, cache_dir(settings))
+
+
+def noise_recordings(settings: DatasetSettings, split: str = "validation"
+                     ) -> list[tuple[str, np.ndarray]]:
+    """The real noise recordings as (name, int16), the part of each that belongs to `split`
+    (the last quarter of each recording is validation); empty without the shared data."""
+    from training import sources
+
+    shared = shared_data_dir(settings)
+    if shared is None:
+        return []
+    return [(name, bed.astype(np.int16)) for name, bed in sources.noise_beds(shared, split).items()]

@@ -17,13 +17,20 @@ from training import augment, product, sources, texts
 from training.augment import NoiseBank
 from training.clips import Clip, Origin, plain_clip, rng_for
 from training.synth import SpeechCache
-from training.synthesized import VoiceCounts, cue_clips, phrase_clips, prose_clips
+from training.synthesized import (
+    VoiceCounts,
+    cue_clips,
+    phrase_clips,
+    prose_clips,
+    prose_renderings,
+)
 
 #: Modules whose code decides the clips (a change in any of them rebuilds the cached set).
 DATASET_MODULES = ("augment.py", "clips.py", "dataset.py", "layout.py", "product.py",
                    "sources.py", "synth.py", "synthesized.py", "texts.py", "voices.py",
                    "negatives.py")
 CLIP_S = 2.0
+BABBLE_S = 60.0
 SAMPLE_RATE_HZ = product.SAMPLE_RATE_HZ
 
 
@@ -41,6 +48,7 @@ class Budget:
     cue_rates_wpm: tuple[int, ...]
     cue_validation_rates_wpm: tuple[int, ...]
     speech_command_copies: int
+    other_word_copies: int
     uses_shared_data: bool
     #: Clips per split of noise alone, low-level silence, digital silence, clicks.
     plain_clips: dict[str, int] = field(default_factory=dict)
@@ -51,7 +59,7 @@ TINY = Budget(
     negative_voices=VoiceCounts(1, 1), negative_texts=3,
     prose_voices=(VoiceCounts(1, 1),), prose_texts=1,
     cue_texts=2, cue_rates_wpm=(140, 120), cue_validation_rates_wpm=(120,),
-    speech_command_copies=0, uses_shared_data=False,
+    speech_command_copies=0, other_word_copies=0, uses_shared_data=False,
     plain_clips={"noise": 1, "silence": 1, "digital_silence": 1, "clicks": 1},
 )
 FULL = Budget(
@@ -65,7 +73,7 @@ FULL = Budget(
     prose_texts=None,
     cue_texts=None, cue_rates_wpm=(100, 120, 140, 160, 180),
     cue_validation_rates_wpm=(120, 160),
-    speech_command_copies=3, uses_shared_data=True,
+    speech_command_copies=3, other_word_copies=2, uses_shared_data=True,
     plain_clips={"noise": 300, "silence": 60, "digital_silence": 20, "clicks": 80},
 )
 
@@ -96,6 +104,15 @@ def basic_banks(shared: Path | None, seed: int, uses_shared: bool) -> dict[str, 
             beds |= sources.noise_beds(shared, split)
         banks[split] = NoiseBank(beds)
     return banks
+
+
+def add_babble(banks: dict[str, NoiseBank], prose: list[str], budget: Budget, seed: int,
+               speech: SpeechCache) -> None:
+    """A babble bed in each split's bank, talked by that split's prose voices only."""
+    for split, bank in banks.items():
+        talks = prose_renderings(prose, budget.prose_voices, seed, speech, split)
+        rng = np.random.default_rng([seed, 104729, len(split)])
+        bank.add("babble", augment.babble(talks, BABBLE_S, rng))
 
 
 def plain_clips(budget: Budget, seed: int, banks: dict[str, NoiseBank]) -> Iterator[Clip]:
@@ -134,6 +151,7 @@ def all_clips(seed: int, budget: Budget, shared: Path | None, cache: Path,
                                 "or RETROWALK_SHARED_DATA)")
     banks = basic_banks(real, seed, budget.uses_shared_data)
     prose = texts.prose_sentences(real)[: budget.prose_texts]
+    add_babble(banks, prose, budget, seed, speech)
     prose_groups = [prose[i :: len(budget.prose_voices)] for i in range(len(budget.prose_voices))]
     prose_out = [clip for group, counts in zip(prose_groups, budget.prose_voices, strict=True)
                  for clip in prose_clips(group, counts, seed, speech, banks)]
@@ -146,7 +164,8 @@ def all_clips(seed: int, budget: Budget, shared: Path | None, cache: Path,
                          budget.cue_validation_rates_wpm, seed, speech, banks)
     yield from plain_clips(budget, seed, banks)
     if real is not None:
-        yield from sources.speech_command_clips(real, seed, budget.speech_command_copies, banks)
+        yield from sources.speech_command_clips(real, seed, budget.speech_command_copies,
+                                                budget.other_word_copies, banks)
         yield from sources.wake_word_clips(real, seed, cache, banks)
         yield from sources.kathleen_clips(real, seed, kathleen_split, banks)
 

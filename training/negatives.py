@@ -18,7 +18,7 @@ from training.clips import rng_for
 from training.layout import Budget
 from training.product import SAMPLE_RATE_HZ, Samples
 from training.synth import SpeechCache
-from training.synthesized import cue_requests, voices_for
+from training.synthesized import cue_requests, prose_renderings
 
 LEVEL_DBFS = -26.0
 PAUSE_RANGE_S = (0.3, 1.2)
@@ -36,18 +36,6 @@ def join(pieces: Iterable[Samples | np.ndarray], rng: np.random.Generator) -> Sa
     if not parts:
         return np.zeros(0, dtype=np.int16)
     return product.to_int16(np.concatenate(parts))
-
-
-def prose_stream(seed: int, budget: Budget, shared: Path | None, speech: SpeechCache,
-                 split: str) -> list[Samples]:
-    """The prose renderings of the split's voices (the same the prose clips use)."""
-    prose = texts.prose_sentences(shared)[: budget.prose_texts]
-    groups = len(budget.prose_voices)
-    wanted = [request for index, text in enumerate(prose)
-              for voice, request in voices_for(text, budget.prose_voices[index % groups], seed)
-              if voice.split == split]
-    audio = speech.get_many(wanted)
-    return [audio[request] for request in wanted]
 
 
 def cue_stream(seed: int, budget: Budget, speech: SpeechCache, split: str) -> Iterator[Samples]:
@@ -83,7 +71,8 @@ def long_negative_streams(seed: int, budget: Budget, shared: Path | None, cache:
     rng = rng_for(seed, f"long:{split}")
     if shared is not None:
         yield from shared_streams(seed, shared, cache, kathleen_split, split)
-    prose = prose_stream(seed, budget, shared, speech, split)
+    sentences = texts.prose_sentences(shared)[: budget.prose_texts]
+    prose = prose_renderings(sentences, budget.prose_voices, seed, speech, split)
     if prose:
         yield "prose", join(prose, rng)
     yield "cues", join(cue_stream(seed, budget, speech, split), rng)

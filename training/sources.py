@@ -59,10 +59,12 @@ def speech_commands(shared: Path) -> list[Recording]:
     return recordings
 
 
-def speech_command_clips(shared: Path, seed: int, copies: int,
+def speech_command_clips(shared: Path, seed: int, command_copies: int, other_copies: int,
                          banks: dict[str, NoiseBank]) -> Iterator[Clip]:
-    """Each Speech Commands clip `copies` times, each in its own context and augmentation."""
+    """Each Speech Commands clip several times (commands `command_copies`, other words
+    `other_copies`), each copy in its own context and augmentation."""
     for recording in speech_commands(shared):
+        copies = command_copies if recording.label != "background" else other_copies
         samples = product.read_audio(recording.path)
         bounds = speech_bounds_s(samples)
         split = split_of(recording.speaker)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from training import product, voices
 from training.augment import NoiseBank
 from training.clips import Clip, Origin, long_speech_clips, rng_for, speech_clip
+from training.product import Samples
 from training.synth import SpeechCache, SpeechRequest
 from training.voices import Voice
 
@@ -67,6 +68,17 @@ def prose_clips(sentences: list[str], counts: VoiceCounts, seed: int, cache: Spe
         origin = Origin("background", f"prose:{text[:60]}", "prose", voice.speaker, voice.split)
         yield from long_speech_clips(audio[request], origin, rng_for(seed, key),
                                      banks[voice.split])
+
+
+def prose_renderings(sentences: list[str], groups: tuple[VoiceCounts, ...], seed: int,
+                     cache: SpeechCache, split: str) -> list[Samples]:
+    """The prose as read by the split's voices: sentence i is read by the voices of
+    `groups[i % len(groups)]` (the same renderings the prose clips use)."""
+    wanted = [request for index, text in enumerate(sentences)
+              for voice, request in voices_for(text, groups[index % len(groups)], seed)
+              if voice.split == split]
+    audio = cache.get_many(wanted)
+    return [audio[request] for request in wanted]
 
 
 def cue_requests(texts: list[str], rates_wpm: list[int]) -> list[SpeechRequest]:
