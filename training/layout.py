@@ -69,10 +69,15 @@ FULL = Budget(
     negative_voices=VoiceCounts(espeak_train=10, espeak_validation=3, mbrola_train=3,
                                 mbrola_validation=1, pico_train=1, pico_validation=1),
     negative_texts=None,
-    prose_voices=(VoiceCounts(1, 1), VoiceCounts(0, 0, 1, 1), VoiceCounts(0, 0, 0, 0, 1, 1)),
+    # Every sentence read once for training (espeak-ng, MBROLA, Pico in turn), half of them
+    # once more by a held-out voice for validation.
+    prose_voices=(VoiceCounts(1, 1), VoiceCounts(0, 0, mbrola_train=1),
+                  VoiceCounts(0, 0, pico_train=1, mbrola_validation=1), VoiceCounts(1, 0),
+                  VoiceCounts(0, 0, mbrola_train=1, pico_validation=1),
+                  VoiceCounts(0, 0, pico_train=1)),
     prose_texts=None,
     cue_texts=None, cue_rates_wpm=(100, 120, 140, 160, 180),
-    cue_validation_rates_wpm=(120, 160),
+    cue_validation_rates_wpm=(160,),
     speech_command_copies=3, other_word_copies=2, uses_shared_data=True,
     plain_clips={"noise": 300, "silence": 60, "digital_silence": 20, "clicks": 80},
 )

@@ -114,18 +114,22 @@ def decode_flac(path: Path, cache: Path) -> Samples:
 
 
 def wake_word_recordings(shared: Path) -> list[Recording]:
-    """The wake-word clips; no speaker labels, so each file number is taken as a speaker."""
+    """The wake-word clips (FLAC or WAV); no speaker labels, so each file is its own speaker."""
     recordings = []
     for word in WAKE_WORDS:
-        for path in sorted((shared / "wake_words" / word).glob("*.flac")):
-            recordings.append(Recording(path, "background", word, f"ww:{word}/{path.stem}"))
+        paths = sorted(p for p in (shared / "wake_words" / word).iterdir()
+                       if p.suffix in (".flac", ".wav"))
+        recordings += [Recording(path, "background", word, f"ww:{word}/{path.stem}")
+                       for path in paths]
     return recordings
 
 
 def wake_word_audio(shared: Path, cache: Path) -> Iterator[tuple[Recording, str, Samples]]:
     """Each wake-word clip with its split and audio."""
     for recording in wake_word_recordings(shared):
-        yield recording, split_of(recording.speaker), decode_flac(recording.path, cache)
+        path = recording.path
+        samples = decode_flac(path, cache) if path.suffix == ".flac" else product.read_audio(path)
+        yield recording, split_of(recording.speaker), samples
 
 
 def wake_word_clips(shared: Path, seed: int, cache: Path,

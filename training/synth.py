@@ -106,11 +106,6 @@ class SpeechCache:
         """Every request's audio; missing ones rendered in parallel, results in one mapping."""
         wanted = list(dict.fromkeys(requests))
         missing = [r for r in wanted if not self._path(r).is_file()]
-        # The product's cue renderer is shared state: render cues one at a time.
-        parallel = [r for r in missing if r.engine != "cue"]
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            list(pool.map(self.get, parallel))
-        for request in missing:
-            if request.engine == "cue":
-                self.get(request)
+            list(pool.map(self.get, missing))
         return {request: self.get(request) for request in wanted}
