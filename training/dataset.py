@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -95,6 +96,7 @@ def build_clips(settings: DatasetSettings) -> Iterator[Clip]:
         clips = list(layout.all_clips(settings.seed, budget, shared_data_dir(settings),
                                       cache_dir(settings), settings.kathleen_split))
         _save(folder, clips)
+        _drop_stale_sets(folder)
         _LOGGER.info("built %d clips in %.1f s", len(clips), time.perf_counter() - began)
     yield from _load(folder)
 
@@ -111,6 +113,14 @@ def _save(folder: Path, clips: list[Clip]) -> None:
     if folder.exists():
         raise FileExistsError(f"{folder} appeared while building (two builds at once?)")
     partial.rename(folder)
+
+
+def _drop_stale_sets(folder: Path) -> None:
+    """Remove older builds of the same size and seed (each is about a gigabyte)."""
+    prefix = folder.name.rsplit("-", 1)[0] + "-"
+    for other in folder.parent.iterdir():
+        if other != folder and other.name.startswith(prefix) and not other.name.endswith(".part"):
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def _load(folder: Path) -> Iterator[Clip]:
