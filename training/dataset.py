@@ -70,19 +70,21 @@ def _data_fingerprint(folder: Path | None) -> list[tuple[str, int]]:
                   for path in folder.rglob("*") if path.is_file())
 
 
-def _code_fingerprint() -> str:
+def _code_fingerprint(modules: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    for name in layout.DATASET_MODULES:
+    for name in modules:
         path = Path(__file__).parent / name
         digest.update(name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 
-def set_key(settings: DatasetSettings, budget: Budget) -> str:
-    """A name for the built set that changes with anything that changes its clips."""
+def set_key(settings: DatasetSettings, budget: Budget,
+            modules: tuple[str, ...] = layout.DATASET_MODULES) -> str:
+    """A name for the built set that changes with anything that changes its clips (the code
+    of `modules` included)."""
     shared = shared_data_dir(settings) if budget.uses_shared_data else None
     identity = [settings.seed, settings.size, settings.kathleen_split, asdict(budget),
-                _data_fingerprint(shared), _code_fingerprint()]
+                _data_fingerprint(shared), _code_fingerprint(modules)]
     digest = hashlib.sha256(json.dumps(identity, default=str).encode()).hexdigest()[:16]
     return f"{settings.size}-seed{settings.seed}-{digest}"
 
@@ -141,8 +143,29 @@ def long_negative_audio(settings: DatasetSettings, split: str) -> Iterator[tuple
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
     budget = layout.budget_for(settings.size)
-    yield from layout.long_negatives(settings.seed, budget, shared_data_dir(settings),
-                                     cache_dir(settings), settings.kathleen_split, split)
+    key = set_key(settings, budget, (*layout.DATASET_MODULES, "negatives.py"))
+    path = cache_dir(settings) / "long" / f"{key}-{split}.npz"
+    if not path.is_file():
+        streams = list(layout.long_negatives(settings.seed, budget, shared_data_dir(settings),
+                                             cache_dir(settings), settings.kathleen_split, split))
+        _save_long(path, streams)
+    with np.load(path) as saved:
+        names = json.loads(bytes(saved["arr_0"]).decode())
+        for index, name in enumerate(names, start=1):
+            yield name, saved[f"arr_{index}"]
+
+
+def _save_long(path: Path, streams: list[tuple[str, np.ndarray]]) -> None:
+    """Long streams in one .npz: arr_0 their names (JSON), then each stream in order; older
+    ones of the same size, seed and split are removed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size_seed, split = path.name.rsplit("-", 2)[0], path.name.rsplit("-", 1)[1]
+    for other in path.parent.glob(f"{size_seed}-*-{split}"):
+        other.unlink()
+    names = np.frombuffer(json.dumps([name for name, _ in streams]).encode(), dtype=np.uint8)
+    partial = path.with_name(path.name + ".part.npz")
+    np.savez(partial, names, *[samples for _, samples in streams])
+    partial.replace(path)
 
 
 def evaluation_clips(settings: DatasetSettings) -> Iterator[Clip]:

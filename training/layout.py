@@ -27,8 +27,7 @@ from training.synthesized import (
 
 #: Modules whose code decides the clips (a change in any of them rebuilds the cached set).
 DATASET_MODULES = ("augment.py", "clips.py", "dataset.py", "layout.py", "product.py",
-                   "sources.py", "synth.py", "synthesized.py", "texts.py", "voices.py",
-                   "negatives.py")
+                   "sources.py", "synth.py", "synthesized.py", "texts.py", "voices.py")
 CLIP_S = 2.0
 BABBLE_S = 60.0
 SAMPLE_RATE_HZ = product.SAMPLE_RATE_HZ

@@ -50,11 +50,17 @@ def phrase_clips(items: list[tuple[str, str]], counts: VoiceCounts, seed: int,
     audio = cache.get_many(request for *_, request in planned)
     for label, text, voice, request in planned:
         speech = audio[request]
-        if len(speech) == 0:
-            continue  # an engine that said nothing gives no clip (never seen so far)
+        if len(speech) == 0 or (label != "background" and is_product_voice(voice)):
+            # Nothing said gives no clip; the assistant's own voice must never be a command.
+            continue
         key = f"{voice.speaker}:{request.speed}:{request.pitch}:{text}"
         origin = Origin(label, text, voice.engine, voice.speaker, voice.split)
         yield speech_clip(speech, origin, rng_for(seed, key), banks[voice.split])
+
+
+def is_product_voice(voice: Voice) -> bool:
+    """Whether `voice` is the one the assistant speaks its cues in."""
+    return voice.engine == "espeak-ng" and voice.name in voices.PRODUCT_VOICES
 
 
 def prose_clips(sentences: list[str], counts: VoiceCounts, seed: int, cache: SpeechCache,

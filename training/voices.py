@@ -26,6 +26,8 @@ ESPEAK_VARIANTS = ("", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "f1", "f2
                    "zac")
 VALIDATION_VARIANTS = ("m3", "f2", "klatt3", "grandma", "belinda", "david", "linda", "quincy",
                        "victor", "m7", "annie")
+#: The product's own cue voice (pyttsx3's default eSpeak NG voice, gmw/en): never a command.
+PRODUCT_VOICES = ("en-gb",)
 MBROLA_VOICES = {"mb-us1": "train", "mb-us2": "train", "mb-en1": "train", "mb-us3": "validation"}
 PICO_VOICES = {"en-US": "train", "en-GB": "validation"}
 #: Words per minute: a slow, careful older talker to a brisk one.

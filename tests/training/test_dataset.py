@@ -120,6 +120,9 @@ def test_long_negatives_are_int16_per_split(cache: Path) -> None:
         streams = dict(long_negative_audio(settings, split))
         assert "cues" in streams and "prose" in streams
         assert all(s.dtype == np.int16 and len(s) > RATE_HZ for s in streams.values())
+        again = dict(long_negative_audio(settings, split))  # read back from the cache
+        assert list(again) == list(streams)
+        assert all(np.array_equal(again[name], streams[name]) for name in streams)
     with pytest.raises(ValueError):
         list(long_negative_audio(settings, "test"))
 
