@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +13,10 @@ from assistant.hearing.spotter.features import SAMPLE_RATE_HZ
 from assistant.hearing.spotter.head import BACKGROUND, DATA_CARD_FILE, HEAD_FILE, Head
 from training import product
 from training.dataset import (
-    REPO_ROOT,
     Clip,
     DatasetSettings,
     build_clips,
+    cache_dir,
     long_negative_audio,
 )
 from training.features import compute_features, priming_embeddings
@@ -62,9 +61,7 @@ class Outcome:
 
 def cache_root(settings: DatasetSettings) -> Path:
     """Where features are cached: beside the data set's own cache (never in the repository)."""
-    if settings.cache_dir is not None:
-        return Path(settings.cache_dir) / "features"
-    return Path(os.environ.get("RETROWALK_FEATURE_CACHE", REPO_ROOT.parent / "cache" / "features"))
+    return cache_dir(settings) / "features"
 
 
 def intent_labels() -> list[str]:
@@ -89,8 +86,8 @@ def build_corpus(dataset: DatasetSettings, workers: int) -> Corpus:
     """Build the data set and stream every clip and long negative through the front end."""
     root = cache_root(dataset)
     infos: list[ClipInfo] = []
-    embeddings = list(tqdm(compute_features(_recording(build_clips(dataset), infos), root,
-                                            workers), desc="clip features", unit="clip"))
+    features = compute_features(_recording(build_clips(dataset), infos), root, workers)
+    embeddings = list(tqdm(features, desc="clip features", unit="clip", mininterval=5))
     long_train = _long_features(dataset, "train", root, workers)
     long_validation = _long_features(dataset, "validation", root, workers)
     tuning = [frames[: len(frames) // 2] for frames in long_validation]
@@ -101,7 +98,7 @@ def _long_features(dataset: DatasetSettings, split: str, root: Path, workers: in
     """The frames of each long negative stream of one split."""
     audio = (samples for _, samples in long_negative_audio(dataset, split))
     return list(tqdm(compute_features(audio, root, workers), desc=f"long negatives ({split})",
-                     unit="stream"))
+                     unit="stream", mininterval=5))
 
 
 def train_head(corpus: Corpus, labels: list[str], settings: TrainSettings) -> tuple[Head, list]:
