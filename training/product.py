@@ -63,20 +63,16 @@ def espeak_speech(text: str, voice: str, speed_wpm: int, pitch: int) -> Samples:
 
 
 @cache
-def _cue_renderer(voice: str | None) -> CueRenderer:
-    # make_renderer probes every backend once (about 0.2 s): do it once per voice.
-    return make_renderer(VoiceSettings(voice=voice))
-
-
 def cue_voice_description(voice: str | None = None) -> str:
     """Which of the product's speech backends renders cues here ("pyttsx3 (eSpeak NG)")."""
-    return _cue_renderer(voice).description
+    return make_renderer(VoiceSettings(voice=voice)).description
 
 
 def render_cue(text: str, rate_wpm: int, voice: str | None = None) -> Samples:
-    """A cue exactly as the product speaks it: its own renderer, first backend that works."""
-    rendered = _cue_renderer(voice).render(text, rate_wpm, 1.0)
-    return np.asarray(rendered.samples, dtype=np.int16)
+    """A cue rendered now as the product renders it (its renderer, its backends in order),
+    with no cache in between, so that two calls are two renders."""
+    renderer = CueRenderer(VoiceSettings(rate_wpm=rate_wpm, voice=voice))
+    return np.asarray(renderer.render(text, rate_wpm, 1.0).samples, dtype=np.int16)
 
 
 def _bundled_scripts() -> list[ExerciseScript]:
