@@ -133,3 +133,12 @@ def test_evaluation_clips_are_validation_voices_only(tiny: list[Clip], cache: Pa
     assert clips and all(c.split == "validation" for c in clips)
     assert {c.speaker for c in clips} <= validation_voices
     assert {c.label for c in clips} == set(product.command_phrases()) | {"background"}
+
+
+def test_a_cue_is_rendered_at_the_rate_asked_for() -> None:
+    from training.synth import checked_cue
+
+    slow = checked_cue("Say yes to go on.", 100, None)
+    brisk = checked_cue("Say yes to go on.", 180, None)
+    # eSpeak NG's length scales with 1/rate: 180/100 = 1.8 (the silence trimmed makes it inexact).
+    assert 1.6 < len(slow) / len(brisk) < 2.0
