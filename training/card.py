@@ -40,7 +40,7 @@ def _label_rows(infos: Sequence[ClipInfo], choices: Sequence[Choice]) -> list[li
                 else "resuming" if choice.label in RESUMING_INTENTS else "other")
         per_hour = choice.false_count / choice.negative_hours if choice.negative_hours else 0.0
         rows.append([choice.label, counts[(choice.label, "train")],
-                     counts[(choice.label, "validation")], kind, f"{choice.threshold:.6f}",
+                     counts[(choice.label, "validation")], kind, f"{choice.threshold:.10f}",
                      choice.consecutive, f"{100 * choice.recall:.1f}%", f"{per_hour:.2f}"])
     return rows
 
@@ -78,8 +78,8 @@ def data_card(
         "",
         "Recall: validation clips of the label where the label's score reaches its threshold",
         "for the frames in a row (each label alone). False per hour: activations of the label on",
-        f"validation negatives ({hours:.2f} h: background clips and the first half of each",
-        "held-out long negative stream; the second half is kept for benchmarks/spotter_eval.py).",
+        f"validation negatives ({hours:.2f} h: the first half of each held-out long negative",
+        "stream; the second half is kept for benchmarks/spotter_eval.py).",
         "",
         *_table(["label", "train clips", "validation clips", "kind", "threshold", "frames",
                  "recall", "false per hour"], _label_rows(infos, choices)),

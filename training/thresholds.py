@@ -21,7 +21,7 @@ SAFETY_FALSE_PER_HOUR = 0.5
 MARGIN_LOGIT = 1.0
 """How far (in logit units) above the worst negative a non-safety threshold sits."""
 MIN_THRESHOLD = 0.5
-MAX_THRESHOLD = 0.999999
+MAX_THRESHOLD = 1 - 1e-12
 FRAME_COUNTS = (1, 2, 3)
 
 
@@ -57,7 +57,7 @@ def count_fires(series: np.ndarray, threshold: float, refractory_frames: int) ->
 
 def _logit(p: float) -> float:
     """log(p / (1 - p))."""
-    p = min(max(p, 1e-9), 1 - 1e-9)
+    p = min(max(p, 1e-15), 1 - 1e-15)
     return float(np.log(p / (1 - p)))
 
 

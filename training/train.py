@@ -50,10 +50,10 @@ class TrainSettings:
     seed: int = 1
     window_frames: int = 16
     """Embeddings (80 ms each) under one decision."""
-    hidden_units: int = 128
-    epochs: int = 12
-    l2: float = 1e-3
-    background_weight: float = 3.0
+    hidden_units: int = 64
+    epochs: int = 8
+    l2: float = 1e-2
+    background_weight: float = 12.0
     """The background class's total weight, in units of one intent's total weight."""
     refractory_s: float = 1.0
 
@@ -151,7 +151,7 @@ def _head_from(
     # A label without training windows never wins.
     last_b = np.full(len(labels), -30.0, np.float32)
     last_w[:, present], last_b[present] = weights[-1], biases[-1]
-    thresholds = np.where(np.array(labels) == BACKGROUND, 2.0, 0.5).astype(np.float32)
+    thresholds = np.where(np.array(labels) == BACKGROUND, 2.0, 0.5).astype(np.float64)
     return Head(
         tuple(weights[:-1] + [last_w]), tuple(biases[:-1] + [last_b]), tuple(labels),
         thresholds, np.ones(len(labels), np.int64), settings.window_frames,
