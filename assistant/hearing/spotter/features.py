@@ -36,6 +36,8 @@ MEL_BANDS = 32
 MEL_WINDOW_FRAMES = 76
 """Mel frames (10 ms each) under one embedding."""
 EMBEDDING_SIZE = 96
+EMBEDDING_BATCH_SAMPLES = 64 * CHUNK_SAMPLES
+"""Embedding calls are batched 64 windows at a time: the model's memory grows with the batch."""
 PRIMING_SAMPLES = 2 * SAMPLE_RATE_HZ
 """Digital silence streamed at every reset, so that the first real frame already has a full,
 steady history (openWakeWord's initial all-ones mel buffer is flushed by then)."""
@@ -170,13 +172,19 @@ class StreamingFeatures:
         audio = np.concatenate((self._pending, np.asarray(samples, dtype=np.int16)))
         whole = len(audio) // CHUNK_SAMPLES * CHUNK_SAMPLES
         self._pending = audio[whole:]
-        starts = range(0, whole, CHUNK_SAMPLES)
-        windows = [self._mel_window(audio[i : i + CHUNK_SAMPLES]) for i in starts]
-        ends = self._consumed + CHUNK_SAMPLES * np.arange(1, len(windows) + 1, dtype=np.int64)
+        ends = self._consumed + np.arange(CHUNK_SAMPLES, whole + 1, CHUNK_SAMPLES, dtype=np.int64)
         self._consumed += whole
-        if not windows:
+        batches = [self._embed_chunks(audio[start : min(start + EMBEDDING_BATCH_SAMPLES, whole)])
+                   for start in range(0, whole, EMBEDDING_BATCH_SAMPLES)]
+        if not batches:
             return Features(np.zeros((0, EMBEDDING_SIZE), np.float32), ends)
-        return Features(self._front_end.embed(np.stack(windows)), ends)
+        return Features(np.concatenate(batches), ends)
+
+    def _embed_chunks(self, audio: np.ndarray) -> np.ndarray:
+        """Stream whole chunks through the melspectrogram, then embed their windows at once."""
+        starts = range(0, len(audio), CHUNK_SAMPLES)
+        windows = [self._mel_window(audio[i : i + CHUNK_SAMPLES]) for i in starts]
+        return self._front_end.embed(np.stack(windows))
 
     def _mel_window(self, chunk: np.ndarray) -> np.ndarray:
         """Stream one chunk through the melspectrogram; return the last 76 mel frames."""

@@ -52,18 +52,19 @@ class Head:
 
     def scores(self, windows: np.ndarray) -> np.ndarray:
         """Softmax scores (k x labels) of k flattened windows (k x window_frames*96)."""
-        values = (np.asarray(windows, dtype=np.float32) - self.mean) / self.scale
+        # float64: thresholds of confident labels sit within 1e-7 of 1.0, beyond float32.
+        values = (np.asarray(windows, dtype=np.float64) - self.mean) / self.scale
         for weight, bias in zip(self.weights[:-1], self.biases[:-1], strict=True):
             values = np.maximum(values @ weight + bias, 0.0)
         logits = values @ self.weights[-1] + self.biases[-1]
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
-        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float32)
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float64)
 
     def with_decisions(self, thresholds: np.ndarray, consecutive: np.ndarray) -> Head:
         """The same network with other per-label thresholds and frame counts."""
         return Head(
-            self.weights, self.biases, self.labels, np.asarray(thresholds, np.float32),
+            self.weights, self.biases, self.labels, np.asarray(thresholds, np.float64),
             np.asarray(consecutive, np.int64), self.window_frames, self.refractory_s,
             self.mean, self.scale,
         )
@@ -89,7 +90,7 @@ def load_head(path: Path = HEAD_FILE) -> Head:
             weights=tuple(data[f"weight_{i}"].astype(np.float32) for i in range(layers)),
             biases=tuple(data[f"bias_{i}"].astype(np.float32) for i in range(layers)),
             labels=tuple(str(label) for label in data["labels"]),
-            thresholds=data["thresholds"].astype(np.float32),
+            thresholds=data["thresholds"].astype(np.float64),
             consecutive=data["consecutive"].astype(np.int64),
             window_frames=int(data["window_frames"]),
             refractory_s=float(data["refractory_s"]),

@@ -1,0 +1,1 @@
+"""Training of the command spotter: data set, features and heads (`python -m training`)."""
