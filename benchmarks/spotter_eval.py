@@ -89,7 +89,7 @@ def cpu_percent(head: Head, seconds: float = 60.0) -> float:
 
 
 _LISTEN_ONLY = """
-import resource, sys
+import sys
 from pathlib import Path
 import numpy as np
 from assistant.hearing.spotter.features import FrontEnd, StreamingFeatures
@@ -99,7 +99,8 @@ stream = StreamingFeatures(FrontEnd()); detector = Detector(load_head(Path(sys.a
 audio = (np.random.default_rng(0).standard_normal(16000 * 20) * 800).astype(np.int16)
 for start in range(0, len(audio), 1280):
     detector.push(stream.push(audio[start:start + 1280]))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forked parent.
+print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])
 """
 
 
