@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from assistant.hearing.recognizers.select import ENGINES
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
@@ -27,7 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--echo-gain", type=float, default=0.0, metavar="G",
                         help="mix the assistant's own voice back into the microphone at "
                         "this gain, as a room would (0 to 1; default 0)")
-    parser.add_argument("--engine", choices=["auto", "vosk", "pocketsphinx"], default="auto")
+    parser.add_argument("--engine", choices=ENGINES, default="auto")
     parser.add_argument("--vosk-model", metavar="DIR", default=None)
     parser.add_argument("--db", metavar="FILE", type=Path, default=None,
                         help="record the session in this history database")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from assistant.audio.microphone import device_argument
 from assistant.core.errors import AudioDeviceError
+from assistant.hearing.recognizers.select import ENGINES
 from assistant.script.loading import load_script, resolve_script
 from assistant.script.model import ExerciseScript
 from assistant.script.timeline import format_timeline
@@ -35,7 +36,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                         help="speaker: a number or part of a name (see 'retrowalk devices')")
     parser.add_argument("--log", metavar="FILE", type=Path, default=None,
                         help="write the event log (JSON Lines) to FILE")
-    parser.add_argument("--engine", choices=["auto", "vosk", "pocketsphinx"], default="auto",
+    parser.add_argument("--engine", choices=ENGINES, default="auto",
                         help="speech recognizer (auto: Vosk if a model is installed, "
                         "else PocketSphinx)")
     parser.add_argument("--vosk-model", metavar="DIR", default=None,

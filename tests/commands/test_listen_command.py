@@ -47,9 +47,24 @@ def test_prints_heard_and_intent_events_as_json_lines(
 
 def test_no_partials_prints_finals_only(recording: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    _, records = run_listen(["--audio-in", str(recording), "--no-partials"], capsys)
+    _, records = run_listen(["--audio-in", str(recording), "--no-partials", "--engine",
+                             "pocketsphinx"], capsys)
     heard = [r for r in records if r["type"] == "heard"]
     assert heard and all(r["final"] for r in heard)
+
+
+def test_listen_with_the_spotter_says_so_and_scores_what_it_heard(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    samples, _ = walker_recording([SpokenPhrase(1.0, "stop", SpeakerStyle("en-us", 140))], 3.0)
+    path = tmp_path / "stop.wav"
+    write_wav(path, samples, 16000)
+    code = main(["listen", "--audio-in", str(path), "--engine", "spotter"])
+    captured = capsys.readouterr()
+    assert code == 0 and "command spotter" in captured.err
+    records = [json.loads(line) for line in captured.out.splitlines() if line.strip()]
+    assert [r["intent"] for r in records if r["type"] == "intent"] == ["stop"]
+    assert all(r["engine"] == "spotter" and "score" in r for r in records if r["type"] == "heard")
 
 
 def test_a_missing_file_is_one_clear_error(tmp_path: Path,

@@ -12,8 +12,13 @@ as at run time; embedding calls are batched (measured: identical to one call per
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import importlib.resources
+import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +46,22 @@ EMBEDDING_BATCH_SAMPLES = 64 * CHUNK_SAMPLES
 PRIMING_SAMPLES = 2 * SAMPLE_RATE_HZ
 """Digital silence streamed at every reset, so that the first real frame already has a full,
 steady history (openWakeWord's initial all-ones mel buffer is flushed by then)."""
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 (where native libraries write) to /dev/null for a moment."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        # The native libraries' C streams are buffered: empty them while they still go nowhere.
+        ctypes.CDLL(None).fflush(None)
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 class FrontEndError(RuntimeError):
@@ -89,6 +110,10 @@ class FrontEnd:
         self._embedding = Interpreter(model_content=models[EMBEDDING_FILE], num_threads=1)
         self._mel_input_samples = -1
         self._embedding_batch = -1
+        with _native_stderr_silenced():
+            # The first run applies TFLite's CPU delegate, which prints an INFO line on the
+            # process's own stderr: users should not see it.
+            self.melspectrogram(np.zeros(CHUNK_SAMPLES + CONTEXT_SAMPLES, dtype=np.int16))
 
     def melspectrogram(self, samples: np.ndarray) -> np.ndarray:
         """Mel frames (frames x 32, transformed x/10 + 2) of one stretch of int16-valued audio."""
