@@ -12,6 +12,7 @@ from assistant.core.errors import AudioDeviceError, RecognizerError
 from assistant.core.events import AudioChunk, Transcript
 from assistant.core.intents import load_phrase_table
 from assistant.hearing.decider import IntentDecider
+from assistant.hearing.own_words import OwnWords
 from assistant.run.runner import TranscriptRouter, run_listening
 from assistant.run.wiring import WiredSession, wire_session
 from assistant.script.loading import load_script, resolve_script
@@ -102,3 +103,28 @@ def test_a_recognizer_crash_ends_the_session_safely() -> None:
     assert wired.session.summary.end_reason == "hearing_lost"
     states = [e.fields["to"] for e in wired.events.events if e.type == "state"]
     assert states[-1] == "done"
+
+
+class FinalsRecognizer(ScriptedRecognizer):
+    """Hears given texts as final results (answers need finals), confident and voiced."""
+
+    def accept(self, chunk: AudioChunk) -> list[Transcript]:
+        return [Transcript(t.text, True, self.engine, t.at_s, confidence=0.9, voiced_s=0.3)
+                for t in super().accept(chunk)]
+
+
+def test_an_answer_the_playing_cue_says_is_not_taken_for_the_walkers() -> None:
+    """ "yes" heard while "Did you say continue? Say yes to go on." plays is its own echo;
+    the walker's "yes" after the cue resumes."""
+    clock = SimulatedClock()
+    wired = wired_with_voice(clock)
+    table = load_phrase_table("en")
+    router = TranscriptRouter(wired.runner, IntentDecider(table), wired.events.emit,
+                              own_words=OwnWords(table))
+    heard = FinalsRecognizer({1.0: "stop", 12.0: "continue", 12.6: "yes", 20.0: "yes"})
+    run_listening(wired.runner, DyingMicrophone(clock, 25.0), heard, router)
+    intents = [(e.fields["intent"], e.t_s) for e in wired.events.events if e.type == "intent"]
+    assert [name for name, _ in intents] == ["stop", "resume", "yes"]
+    resumed = [e for e in wired.events.events if e.type == "state" and e.fields["from"]
+               in ("stopped", "paused") and e.t_s >= 20.0]
+    assert resumed, "the walker's own yes after the cue resumed the session"
