@@ -87,3 +87,9 @@ def test_the_assistants_own_cues_give_no_intent(spotter: Recognizer) -> None:
         room = mix_at(room, samples, at_s)
         at_s += len(samples) / 16_000 + 2.0
     assert intents(spotter, room) == []
+
+
+def test_a_command_seconds_into_a_quiet_stream_is_heard(spotter: Recognizer) -> None:
+    """The stream starts afresh in quiet, so a command long after the start is heard too."""
+    samples, _ = walker_recording([SpokenPhrase(3.0, "stop", CLEAR)], 5.5)
+    assert [name for name, _ in intents(spotter, samples)] == ["stop"]
