@@ -29,6 +29,7 @@ from assistant.core.clock import Clock, local_now
 from assistant.core.events import EventCallback, SessionEvent, alert_event
 from assistant.core.names import EndReason
 from assistant.script.model import ExerciseScript
+from assistant.session.end_words import end_words
 from assistant.session.ending import EndingReader
 
 _LOGGER = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def alert_sentence(kind: str, walker: str, reason: str = "") -> str:
         f"hear ({reason or 'microphone lost'}). {walker} was told to stand still. "
         "Please check on them.",
         "session_aborted": f"{walker}'s backward-walking session ended early "
-        f"({reason or 'no reason given'}). You may want to check on them.",
+        f"({end_words(reason)}). You may want to check on them.",
         "test": f"This is a test alert from RetroWalk for {walker}. No action is needed.",
     }
     return sentences.get(kind, f"RetroWalk alert for {walker}: {kind} ({reason}).")

@@ -19,6 +19,7 @@ from assistant.caregiver.records import SessionRecord
 from assistant.core.clock import local_now
 from assistant.core.errors import StoreError
 from assistant.core.names import SAFETY_EVENT_INTENTS, IntentName
+from assistant.session.end_words import end_words
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -270,7 +271,7 @@ def render_html(
         parts += ["<h2>All sessions</h2>", _table(
             ["Date", "Script", "Minutes walked", "Result", "Safety events"],
             [[f"{s.started_at:%a %d %b %Y %H:%M}", s.script_name, f"{s.walked_s / 60.0:.1f}",
-              RESULT_WORDS.get(s.status, s.status), str(s.safety_events)]
+              _result(s), str(s.safety_events)]
              for s in reversed(data.sessions)], {2, 4},
         )]
         if safety_rows:
@@ -283,6 +284,14 @@ def render_html(
         f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         + "\n".join(parts) + "\n</body>\n</html>\n"
     )
+
+
+def _result(session: SessionRecord) -> str:
+    """The session's result in words, with why it ended early."""
+    words = RESULT_WORDS.get(session.status, session.status)
+    if session.status == "ended_early":
+        words += f" ({end_words(session.end_reason)})"
+    return words
 
 
 def build_report(

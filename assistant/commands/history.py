@@ -13,6 +13,7 @@ from pathlib import Path
 
 from assistant.caregiver.history import HistoryStore
 from assistant.caregiver.records import SessionRecord
+from assistant.session.end_words import end_words
 
 _RESULT_WORDS = {
     "completed": "completed",
@@ -43,7 +44,7 @@ def format_table(sessions: Sequence[SessionRecord]) -> str:
             s.script_name,
             f"{s.walked_s / 60.0:.1f}",
             _RESULT_WORDS.get(s.status, s.status)
-            + (f" ({s.end_reason})" if s.status == "ended_early" and s.end_reason else ""),
+            + (f" ({end_words(s.end_reason)})" if s.status == "ended_early" else ""),
             str(s.safety_events),
         )
         for s in sessions

@@ -13,6 +13,7 @@ from assistant.hearing.recognizers.select import ENGINES
 from assistant.script.loading import load_script, resolve_script
 from assistant.script.model import ExerciseScript
 from assistant.script.timeline import format_timeline
+from assistant.session.end_words import outcome_words
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -117,6 +118,5 @@ class ScaledClock:
 
 def _report_end(summary: object) -> int:
     completed = getattr(summary, "completed", False)
-    reason = getattr(summary, "end_reason", "")
-    print(f"Session {'completed' if completed else 'ended: ' + reason.replace('_', ' ')}.")
+    print(f"Session {outcome_words(completed, getattr(summary, 'end_reason', ''))}.")
     return 0

@@ -24,6 +24,7 @@ from assistant.hearing.recognizers.select import make_recognizer
 from assistant.run.runner import TranscriptRouter, run_listening
 from assistant.run.wiring import WiredSession, wire_session
 from assistant.script.model import ExerciseScript
+from assistant.session.end_words import outcome_words
 from assistant.session.machine import SessionSummary
 from assistant.speaking.cue_output import SpokenCues
 from assistant.speaking.voice import CueRenderer, chime_samples, make_renderer
@@ -43,9 +44,8 @@ class SimulationResult:
 
     @property
     def outcome(self) -> str:
-        """"completed", or "ended: REASON", for the closing line of `simulate` and `demo`."""
-        summary = self.summary
-        return "completed" if summary.completed else f"ended: {summary.end_reason}"
+        """"completed", or "ended early (why)", for the closing line of `simulate` and `demo`."""
+        return outcome_words(self.summary.completed, self.summary.end_reason)
 
 
 @dataclass(frozen=True)

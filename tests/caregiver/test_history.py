@@ -240,7 +240,7 @@ def test_history_command_prints_a_readable_table(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["Date", "Script", "Walked", "(min)", "Result", "Safety", "events"]
     newest, oldest = lines[2], lines[3]
-    assert "ended early (dizzy)" in newest and newest.split()[-1] == "1"
+    assert "ended early (the walker felt dizzy)" in newest and newest.split()[-1] == "1"
     assert "1.5" in oldest and "completed" in oldest and oldest.split()[-1] == "0"
 
 
