@@ -1,7 +1,8 @@
-"""Audio as chunks: WAV files read, resampled and written; file sources that look like a mic.
+"""Audio as chunks: recordings read, resampled and written; file sources that look like a mic.
 
-Everything inside RetroWalk is 16 kHz mono 16-bit PCM (`SAMPLE_RATE_HZ`). A WAV of any
-rate or channel count is mixed down and resampled on the way in.
+Everything inside RetroWalk is 16 kHz mono 16-bit PCM (`SAMPLE_RATE_HZ`). A recording of any
+common format (libsndfile reads it), rate or channel count is mixed down and resampled on
+the way in; what RetroWalk writes is 16-bit PCM WAV.
 """
 
 from __future__ import annotations
@@ -33,42 +34,42 @@ def resample(samples: Samples, from_rate_hz: int, to_rate_hz: int = SAMPLE_RATE_
     return np.clip(np.round(converted), -32768, 32767).astype(np.int16)
 
 
-def read_wav(path: str | Path, rate_hz: int = SAMPLE_RATE_HZ) -> Samples:
-    """Read a PCM WAV file of any rate and channel count as mono int16 at `rate_hz`."""
+def read_audio(path: str | Path, rate_hz: int = SAMPLE_RATE_HZ) -> Samples:
+    """Read a recording (WAV of any sample format, FLAC, OGG, MP3...) as mono int16 at `rate_hz`.
+
+    libsndfile (through soundfile) reads the file; channels are averaged and the rate is
+    converted with libsoxr, in floating point so that nothing clips on the way."""
+    import soundfile
+
+    if not Path(path).exists():
+        raise AudioDeviceError(f"{path}: no such audio file")
+    if Path(path).is_dir():
+        raise AudioDeviceError(f"{path}: a folder, not an audio file")
     try:
-        with wave.open(str(path), "rb") as wav:
-            channels = wav.getnchannels()
-            width = wav.getsampwidth()
-            source_rate = wav.getframerate()
-            frames = wav.readframes(wav.getnframes())
-    except FileNotFoundError as err:
-        raise AudioDeviceError(f"{path}: no such audio file") from err
-    except (wave.Error, EOFError, OSError) as err:
+        samples, source_rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    except (soundfile.LibsndfileError, RuntimeError, OSError) as err:
         raise AudioDeviceError(
-            f"{path}: not a readable PCM WAV file ({err}); convert it with "
-            "'sox IN.any -r 16000 -c 1 -b 16 OUT.wav'"
+            f"{path}: not a recording RetroWalk can read ({_first_line(err)}); "
+            "use a WAV, FLAC, OGG or MP3 file"
         ) from err
-    samples = _pcm_to_float(frames, width)
-    if channels > 1:
-        samples = samples.reshape(-1, channels).mean(axis=1)
-    mono = np.clip(np.round(samples * 32767.0), -32768, 32767).astype(np.int16)
-    return resample(mono, source_rate, rate_hz)
+    mono = samples.mean(axis=1)
+    if source_rate != rate_hz and len(mono):
+        import soxr
+
+        mono = soxr.resample(mono, source_rate, rate_hz)
+    return np.clip(np.round(mono * 32767.0), -32768, 32767).astype(np.int16)
 
 
-def _pcm_to_float(frames: bytes, width: int) -> npt.NDArray[np.float64]:
-    if width == 1:
-        return (np.frombuffer(frames, dtype=np.uint8).astype(np.float64) - 128.0) / 128.0
-    if width == 2:
-        return np.frombuffer(frames, dtype="<i2").astype(np.float64) / 32768.0
-    if width == 3:
-        raw = np.frombuffer(frames, dtype=np.uint8).reshape(-1, 3)
-        as_int = (raw[:, 0].astype(np.int32) | (raw[:, 1].astype(np.int32) << 8)
-                  | (raw[:, 2].astype(np.int32) << 16))
-        as_int = np.where(as_int >= 1 << 23, as_int - (1 << 24), as_int)
-        return as_int.astype(np.float64) / float(1 << 23)
-    if width == 4:
-        return np.frombuffer(frames, dtype="<i4").astype(np.float64) / float(1 << 31)
-    raise wave.Error(f"unsupported sample width of {width} bytes")
+def read_wav(path: str | Path, rate_hz: int = SAMPLE_RATE_HZ) -> Samples:
+    """Read one of the project's own WAV files (rendered cues, corpora): `read_audio`."""
+    return read_audio(path, rate_hz)
+
+
+def _first_line(err: Exception) -> str:
+    """libsndfile's reason, without the path it repeats, on one line."""
+    text = str(err).splitlines()[0] if str(err) else type(err).__name__
+    reason = text.split(": ", 1)[-1] if text.startswith("Error opening") else text
+    return reason.rstrip(".")
 
 
 def write_wav(path: str | Path, samples: Samples, rate_hz: int = SAMPLE_RATE_HZ) -> None:
@@ -92,7 +93,7 @@ def to_chunks(
 
 
 class WavSource:
-    """A WAV file as the microphone. Each chunk moves the simulated clock by its duration."""
+    """A recording as the microphone. Each chunk moves the simulated clock by its duration."""
 
     def __init__(self, samples: Samples, clock: SimulatedClock, chunk_s: float = CHUNK_S) -> None:
         self._samples = samples
@@ -101,7 +102,7 @@ class WavSource:
 
     @classmethod
     def from_file(cls, path: str | Path, clock: SimulatedClock) -> WavSource:
-        return cls(read_wav(path), clock)
+        return cls(read_audio(path), clock)
 
     def chunks(self) -> Iterator[AudioChunk]:
         for chunk in to_chunks(self._samples, SAMPLE_RATE_HZ, self._chunk_s, self._clock.now_s()):

@@ -26,7 +26,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser = subparsers.add_parser(
         "listen", help="the recognizer alone: JSON lines of what is heard",
         description=__doc__)
-    parser.add_argument("--audio-in", metavar="FILE", help="a WAV file instead of the microphone")
+    parser.add_argument("--audio-in", metavar="FILE",
+                        help="a recording instead of the microphone (WAV, FLAC, OGG or MP3)")
     parser.add_argument("--engine", choices=ENGINES, default="auto")
     parser.add_argument("--vosk-model", metavar="PATH", help="a Vosk model folder")
     parser.add_argument("--language", default="en", help="phrase table language (default en)")

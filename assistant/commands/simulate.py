@@ -12,14 +12,15 @@ from assistant.hearing.recognizers.select import ENGINES
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "simulate",
-        help="run a session with a WAV file as the microphone, faster than real time",
-        description="Run a whole session with USER.wav as the microphone. The session's "
-        "clock is the audio position, so it runs faster than real time and its log is "
-        "the same every time. After the recording ends, the session goes on in silence "
+        help="run a session with a recording as the microphone, faster than real time",
+        description="Run a whole session with a recording (USER.wav) as the microphone. "
+        "The session's clock is the audio position, so it runs faster than real time and "
+        "its log is the same every time. After the recording ends, the session goes on in silence "
         "until it is over (unanswered questions end it safely).",
     )
     parser.add_argument("--audio-in", metavar="USER.wav", type=Path, required=True,
-                        help="what the walker says (a WAV file of any rate or channels)")
+                        help="what the walker says: a recording (WAV of any sample format, "
+                        "FLAC, OGG or MP3; any rate, any channels)")
     parser.add_argument("--script", metavar="FILE", default=None,
                         help="exercise script (default: the bundled default script)")
     parser.add_argument("--audio-out", metavar="SESSION.wav", type=Path, default=None,
@@ -37,7 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.audio.chunks import read_wav
+    from assistant.audio.chunks import read_audio
     from assistant.run import simulate
     from assistant.script.loading import load_script, resolve_script
 
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if args.audio_out is not None:
         simulate.check_output_folder(args.audio_out)
     script = load_script(resolve_script(args.script))
-    walker = read_wav(args.audio_in)
+    walker = read_audio(args.audio_in)
     result = simulate.simulate_session(
         script, walker,
         simulate.SimulationOptions(echo_gain=args.echo_gain, engine=args.engine,

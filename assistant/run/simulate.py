@@ -109,6 +109,14 @@ def check_output_folder(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise RetroWalkError(f"cannot write {path}: the folder {folder} does not exist")
+    existed = path.exists()
+    try:
+        with open(path, "ab"):  # append: an existing file is kept as it is until the end
+            pass
+    except OSError as err:
+        raise RetroWalkError(f"cannot write {path}: {err.strerror}; choose another file") from err
+    if not existed:
+        path.unlink(missing_ok=True)
 
 
 def save_room_audio(path: Path, result: SimulationResult) -> None:
