@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assistant.hearing.recognizers.select import ENGINES
+from assistant.commands.options import add_recognizer_options
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -24,7 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                         help="where to write what the room heard (default: %(default)s)")
     parser.add_argument("--log", metavar="FILE", type=Path, default=None,
                         help="write the event log (JSON Lines) to FILE")
-    parser.add_argument("--engine", choices=ENGINES, default="auto")
+    add_recognizer_options(parser, vosk_model=False)
     parser.add_argument("--echo-gain", type=float, default=0.3, metavar="G",
                         help="how much of the assistant's voice reaches the microphone "
                         "(default: %(default)s)")

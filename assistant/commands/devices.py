@@ -13,7 +13,11 @@ from assistant.audio.microphone import CONSOLE_HINT, DeviceInfo, list_devices
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """The `devices` command."""
-    return subparsers.add_parser("devices", help="list microphones and speakers")
+    return subparsers.add_parser(
+        "devices", help="list microphones and speakers",
+        description="List the microphones and speakers this computer has, one a line: the "
+        "number to give to --input-device or --output-device, the name, how many input and "
+        "output channels it has, and which are the defaults.")
 
 
 def run(args: argparse.Namespace) -> int:

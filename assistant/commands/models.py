@@ -15,10 +15,20 @@ from assistant.hearing.models import download_model, find_model, installed_path,
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """The `models` command and its `list` and `download` subcommands."""
-    parser = subparsers.add_parser("models", help="list or download speech models")
+    parser = subparsers.add_parser(
+        "models", help="list or download speech models",
+        description="The speech models RetroWalk can listen with. 'retrowalk models' or "
+        "'retrowalk models list' shows them; 'retrowalk models download NAME' installs one. "
+        "PocketSphinx's English model comes with RetroWalk: no download is needed to start.")
     actions = parser.add_subparsers(dest="models_action", metavar="ACTION")
-    actions.add_parser("list", help="the known models, and which are installed where")
-    download = actions.add_parser("download", help="download, check and install a model")
+    actions.add_parser(
+        "list", help="the known models, and which are installed where",
+        description="Show each known speech model: its name (for 'models download'), "
+        "language, size, and whether and where it is installed.")
+    download = actions.add_parser(
+        "download", help="download, check and install a model",
+        description="Download a speech model from its official site, check its checksum "
+        "(SHA-256) and install it, so that the next session can use it.")
     download.add_argument("name", help="a model name from 'retrowalk models list'")
     download.add_argument("--dir", type=Path, default=None,
                           help=f"install into this folder (default: {voice_models_dir()})")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from assistant.hearing.recognizers.select import ENGINES
+from assistant.commands.options import add_recognizer_options
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -30,8 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--echo-gain", type=float, default=0.0, metavar="G",
                         help="mix the assistant's own voice back into the microphone at "
                         "this gain, as a room would (0 to 1; default 0)")
-    parser.add_argument("--engine", choices=ENGINES, default="auto")
-    parser.add_argument("--vosk-model", metavar="DIR", default=None)
+    add_recognizer_options(parser)
     parser.add_argument("--db", metavar="FILE", type=Path, default=None,
                         help="record the session in this history database")
     return parser
