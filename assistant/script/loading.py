@@ -203,6 +203,8 @@ def _index(node: yaml.Node, path: FieldPath, key_mark: yaml.Mark | None, report:
         return False
     ok = True
     if isinstance(node, yaml.SequenceNode):
+        if node.flow_style:
+            report.inline_lists.add(path)
         for index, child in enumerate(node.value):
             ok &= _index(child, (*path, index), None, report, count, depth + 1, overwrite)
     elif isinstance(node, yaml.MappingNode):

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from assistant.core.intents import PhraseTable, normalize
+from assistant.script.inline_lists import looks_split, split_warning
 
 FieldPath = tuple[str | int, ...]
 
@@ -61,6 +62,8 @@ class Report:
         self.source = source
         self.marks: dict[FieldPath, tuple[yaml.Mark, yaml.Mark]] = {}
         self.phrases: PhraseTable | None = None
+        self.inline_lists: set[FieldPath] = set()
+        """Lists written inline (`[a, b]`), where a comma inside a cue splits it."""
         self._errors: list[tuple[int, int, str]] = []
         self._warnings: list[tuple[int, int, str]] = []
 
@@ -209,6 +212,8 @@ class Section:
                 self.report.check_spoken(path, item, frozenset())
         if len(good) == len(items):
             self.values[key] = tuple(good)
+            if spoken and (*self.path, key) in self.report.inline_lists and looks_split(good):
+                self.report.warning((*self.path, key), split_warning(good))
             return self.values[key]
         return None
 
