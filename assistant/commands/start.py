@@ -84,14 +84,13 @@ def _run_live(args: argparse.Namespace, script: ExerciseScript) -> int:
 def _run_console(args: argparse.Namespace, script: ExerciseScript) -> int:
     from assistant.core.clock import MonotonicClock
     from assistant.core.intents import load_phrase_table
-    from assistant.run.console import ConsoleScreen, run_console, stdin_reader
+    from assistant.run.console import COMMAND_HINT, ConsoleScreen, run_console, stdin_reader
     from assistant.run.wiring import wire_session
     from assistant.speaking.cue_output import PrintedCues
 
     clock = ScaledClock(args.speed) if args.speed != 1.0 else MonotonicClock()
     screen = ConsoleScreen()
-    print("Type a command and press Enter at any time: ready, stop, pause, continue, "
-          "I feel dizzy, help, how much longer, repeat, yes, no, end. Ctrl-C ends safely.")
+    print(f"Type a command and press Enter at any time: {COMMAND_HINT}. Ctrl-C ends safely.")
     wired = wire_session(
         script, clock, lambda events: PrintedCues(clock, events.emit, screen.show_cue),
         log_path=args.log, db_path=args.db, record_history=not args.no_history,

@@ -1,4 +1,4 @@
-"""Console sessions: cues are printed, commands typed, with a live status line.
+"""Console sessions: cues are printed, commands typed, with a live status line of its own.
 
 Typed commands go through the same phrase table as speech, so "I feel dizzy" works. The
 keyboard stands in for the microphone: if input ends, the assistant can no longer "hear",
@@ -8,6 +8,7 @@ so the session ends safely (safety rule 3). Ctrl-C ends it safely too.
 from __future__ import annotations
 
 import queue
+import shutil
 import sys
 import threading
 from collections.abc import Callable
@@ -25,43 +26,89 @@ STEP_S = 0.1
 LineReader = Callable[[], list[str] | None]
 
 
+#: The commands a walker may type (or say), for the hints on screen.
+COMMAND_HINT = ("ready, stop, pause, continue, I feel dizzy, help, cancel, how much longer, "
+                "repeat, yes, no, end")
+
+#: Terminal controls (VT100, as every terminal emulator reads them).
+_UP, _CLEAR_LINE, _CLEAR_BELOW = "\x1b[{}A", "\x1b[2K", "\x1b[J"
+_SAVE, _RESTORE = "\x1b7", "\x1b8"
+
+
 class ConsoleScreen:
-    """Prints cues on their own lines and keeps one status line at the bottom of a terminal.
+    """Cues and notes on lines of their own above one status line, and the walker types on
+    the line below it, so typed text is never glued to the status or to a message.
 
-    Not a terminal (a pipe, a log): the status is printed only when it changes its phase."""
+    On a terminal the layout is: messages..., the status line, the input line (the cursor).
+    The status is redrawn in place; a message or a typed command goes above it. A message
+    redraws the input line empty: what was half typed stays in the terminal's line (Enter
+    still sends it) but is no longer shown. Not a terminal (a pipe, a log): the status is
+    printed only when it changes its phase."""
 
-    def __init__(self, out: TextIO = sys.stdout) -> None:
+    def __init__(self, out: TextIO = sys.stdout, columns: int | None = None) -> None:
         self._out = out
         self._live = out.isatty()
+        self._columns = columns
+        """The terminal's width; None: asked of the terminal at each redraw."""
         self._status = ""
+        self._drawn = False
         self._last_phase = ""
 
     def show_cue(self, text: str) -> None:
-        self._write_line(f"  >> {text}")
+        """What the assistant says."""
+        self._write_lines([f"  >> {text}"])
 
     def show_note(self, text: str) -> None:
-        self._write_line(f"  (( {text} ))")
+        """A remark of the console itself (not a cue)."""
+        self._write_lines([f"  (( {text} ))"])
+
+    def show_typed(self, lines: list[str]) -> None:
+        """Lines the walker typed since the last call; on a terminal, each Enter moved the
+        cursor one line down, so they are set above the status again."""
+        if not self._live or not lines:
+            return
+        shown = [f"  << {line.strip()}" for line in lines if line.strip()]
+        self._write_lines(shown, rows_typed=len(lines))
 
     def show_status(self, status: str, phase: str) -> None:
-        if self._live:
-            self._status = status
-            self._out.write("\r\x1b[2K" + status)
-            self._out.flush()
-        elif phase != self._last_phase:
-            self._last_phase = phase
-            self._write_line(f"[{status}]")
+        """Where the session is: redrawn in place on a terminal."""
+        if not self._live:
+            if phase != self._last_phase:
+                self._last_phase = phase
+                self._out.write(f"[{status}]\n")
+                self._out.flush()
+            return
+        self._status = self._fit(status)
+        if not self._drawn:
+            self._write_lines([])
+            return
+        # Up to the status line and back, so whatever is being typed stays where it is.
+        self._out.write(f"{_SAVE}{_UP.format(1)}\r{_CLEAR_LINE}{self._status}{_RESTORE}")
+        self._out.flush()
 
     def close(self) -> None:
-        if self._live and self._status:
-            self._out.write("\n")
-            self._out.flush()
+        """Nothing to do: the cursor already waits on a line of its own."""
 
-    def _write_line(self, text: str) -> None:
-        if self._live:
-            self._out.write("\r\x1b[2K" + text + "\n" + self._status)
-        else:
-            self._out.write(text + "\n")
+    def _write_lines(self, lines: list[str], rows_typed: int = 0) -> None:
+        if not self._live:
+            self._out.write("".join(line + "\n" for line in lines))
+            self._out.flush()
+            return
+        # From the input line up to the status line (and past the typed lines' echoes),
+        # clear from there down, then messages, the status, and a fresh input line.
+        up = (1 + rows_typed) if self._drawn else rows_typed
+        moved = f"{_UP.format(up)}" if up else ""
+        text = "".join(line + "\n" for line in lines)
+        if self._status:
+            text += self._status + "\n"
+            self._drawn = True
+        self._out.write(f"{moved}\r{_CLEAR_BELOW}{text}")
         self._out.flush()
+
+    def _fit(self, status: str) -> str:
+        """The status cut to the terminal's width: a wrapped one would break the layout."""
+        width = self._columns or shutil.get_terminal_size().columns
+        return status if len(status) < width else status[: max(width - 2, 1)] + "…"
 
 
 def stdin_reader(stream: TextIO = sys.stdin) -> LineReader:
@@ -124,6 +171,7 @@ def run_console(
                 screen.show_note("input ended: the assistant can no longer hear you")
                 runner.hearing_lost("the console input ended")
                 break
+            screen.show_typed(typed)
             for line in typed:
                 _handle_typed(line, runner, table, clock, screen)
             runner.step()
@@ -143,10 +191,7 @@ def _handle_typed(line: str, runner: SessionRunner, table: PhraseTable, clock: C
         return
     found = table.find(line)
     if found is None:
-        screen.show_note(
-            "not a command; try: ready, stop, pause, continue, I feel dizzy, help, "
-            "how much longer, repeat, yes, no, end"
-        )
+        screen.show_note(f"not a command; try: {COMMAND_HINT}")
         return
     name, _phrase = found
     runner.handle_intent(Intent(name, line.strip(), clock.now_s()))
