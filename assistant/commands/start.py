@@ -59,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
     if args.speed != 1.0 and not args.console:
         print("retrowalk: --speed works with --console only", file=sys.stderr)
         return 2
+    if args.console and (args.input_device is not None or args.output_device is not None):
+        print("retrowalk: a console session uses no audio device: --input-device and "
+              "--output-device are not used", file=sys.stderr)
     if not args.console:
         try:
             return _run_live(args, script)

@@ -67,3 +67,16 @@ def test_ctrl_c_stops_listen_with_one_line(tmp_path: Path) -> None:
     assert process.wait(timeout=60) == 0
     assert banner.startswith("retrowalk listen: ")
     assert rest.splitlines() == ["retrowalk listen: stopped"]
+
+
+def test_a_console_session_says_it_uses_no_audio_device() -> None:
+    # No input: the console cannot hear, so the session ends safely at once.
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "start", "--console", "--input-device", "0",
+         "--no-history"],
+        cwd=REPO_DIR, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO_DIR)},
+    )
+    assert result.returncode == 0
+    assert "--input-device and --output-device are not used" in result.stderr
+    assert "Session ended early (RetroWalk could no longer hear)." in result.stdout
