@@ -10,6 +10,7 @@ from pathlib import Path
 from assistant.audio.microphone import device_argument
 from assistant.core.errors import AudioDeviceError
 from assistant.hearing.recognizers.select import ENGINES
+from assistant.run.safe_path import StopSignals
 from assistant.script.loading import load_script, resolve_script
 from assistant.script.model import ExerciseScript
 from assistant.script.timeline import format_timeline
@@ -76,8 +77,9 @@ def _run_live(args: argparse.Namespace, script: ExerciseScript) -> int:
     check_devices(args.input_device, args.output_device)
     options = LiveOptions(args.input_device, args.output_device, args.engine,
                           args.vosk_model, args.log, args.db, not args.no_history)
-    wired = run_live_session(script, options, print)
-    return _report_end(wired.session.summary)
+    with StopSignals() as stops:  # SIGTERM, SIGHUP: the safe path, as Ctrl-C
+        wired = run_live_session(script, options, print)
+    return _report_end(wired.session.summary, stops.received)
 
 
 def _run_console(args: argparse.Namespace, script: ExerciseScript) -> int:
@@ -95,13 +97,15 @@ def _run_console(args: argparse.Namespace, script: ExerciseScript) -> int:
         script, clock, lambda events: PrintedCues(clock, events.emit, screen.show_cue),
         log_path=args.log, db_path=args.db, record_history=not args.no_history,
     )
-    try:
-        run_console(wired.runner, load_phrase_table(script.language), clock, stdin_reader(),
-                    lambda seconds: time.sleep(seconds / args.speed), screen)
-        wired.say_progress_advice()
-    finally:
-        wired.close()
-    return _report_end(wired.session.summary)
+    # SIGTERM, SIGHUP: the safe path, as Ctrl-C; once it has ended, closing is not cut short.
+    with StopSignals() as stops:
+        try:
+            run_console(wired.runner, load_phrase_table(script.language), clock,
+                        stdin_reader(), lambda seconds: time.sleep(seconds / args.speed), screen)
+            wired.say_progress_advice()
+        finally:
+            wired.close()
+    return _report_end(wired.session.summary, stops.received)
 
 
 class ScaledClock:
@@ -115,8 +119,9 @@ class ScaledClock:
         return (time.monotonic() - self._origin_s) * self._speed
 
 
-def _report_end(summary: object) -> int:
+def _report_end(summary: object, signal_number: int | None = None) -> int:
     completed = getattr(summary, "completed", False)
     reason = getattr(summary, "end_reason", "")
     print(f"Session {'completed' if completed else 'ended: ' + reason.replace('_', ' ')}.")
-    return 0
+    # A signal that came once the session had ended still says how the program was ended.
+    return 128 + signal_number if signal_number else 0

@@ -50,7 +50,7 @@ _INTENT_TRIGGERS = frozenset(intent.value for intent in IntentName)
 #: Ends after which the spoken summary of the walk is given.
 _SUMMARY_ENDS = (EndReason.COMPLETED, EndReason.ENDED_BY_WALKER)
 #: Ends that cut off whatever was still to be said (safety rules 1 and 3).
-_URGENT_ENDS = (EndReason.HEARING_LOST, EndReason.INTERRUPTED)
+_URGENT_ENDS = (EndReason.HEARING_LOST, EndReason.INTERRUPTED, EndReason.FAULT)
 
 
 class Session(SafetyFlow):
@@ -108,6 +108,22 @@ class Session(SafetyFlow):
         """Ctrl-C or shutdown: end now, with a spoken stop instruction."""
         if not self.finished:
             self.trigger("shut_down")
+
+    def fault(self, reason: str) -> None:
+        """The program itself failed: the walker is told to stop and stand still, and the
+        session ends (the safe path, `assistant/run/safe_path.py`)."""
+        if self.finished:
+            return
+        self._emit(error_event(self._now(), f"Unexpected failure ({reason}): the session was "
+                               "ended."))
+        # Set first: should the machine itself be what failed, the summary still says why.
+        self._end_reason = EndReason.FAULT
+        self._cues.clear()
+        try:
+            self.trigger("fault")
+        except Exception:
+            self._cues.say(cues.FAULT, CueKind.SAFETY)
+            raise
 
     def take_cues(self) -> list[Cue]:
         """The cues queued since the last call, in order, for the runner to speak."""
