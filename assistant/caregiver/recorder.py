@@ -92,9 +92,11 @@ class HistoryRecorder:
             event, update = self._kept[0]
             try:
                 self._store.record_event(self.session_id, event, update)
-            except StoreError:
+            except StoreError as err:
                 self._retry_at_s = now_s + RETRY_AFTER_S
-                raise
+                cause = err.__cause__ or err
+                raise StoreError(f"{self._store.path}: {cause}; its events are kept and written "
+                                 "as soon as it can be") from err
             self._kept.popleft()
         self._retry_at_s = None
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from assistant.audio.microphone import device_argument
+from assistant.commands.arguments import positive_number
 from assistant.core.errors import AudioDeviceError
 from assistant.hearing.recognizers.select import ENGINES
 from assistant.run.safe_path import StopSignals
@@ -46,7 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                         help="history database (default: in your RetroWalk data folder)")
     parser.add_argument("--no-history", action="store_true",
                         help="do not record this session in the history")
-    parser.add_argument("--speed", type=float, default=1.0, metavar="N",
+    parser.add_argument("--speed", type=positive_number, default=1.0, metavar="N",
                         help="console only: run the clock N times faster, to preview a "
                         "script (default 1)")
     return parser

@@ -191,7 +191,7 @@ class EventFanout:
         if (name, message) in self._reported:
             return
         self._reported.add((name, message))
-        _LOGGER.warning("%s failed (%s); the session goes on without it", name, message)
+        _LOGGER.warning("%s failed (%s); the session goes on", name, message)
         notice = error_event(t_s, f"{name} failed: {message}")
         self.events.append(notice)
         # Told to the others only; a second failure here is counted, not reported again.

@@ -78,7 +78,7 @@ def wire_session(
     closers: list[Callable[[], object]] = []
     if log_path is not None:
         log = EventLog(log_path)
-        events.subscribe(log.write, f"the event log {log.path}")
+        events.subscribe(log.write, "the event log")
         closers.append(log.close)
     session = Session(script, clock, events.emit)
     runner = SessionRunner(session, make_output(events), clock, events.emit)
@@ -96,7 +96,7 @@ def _attach_history(wired: WiredSession, db_path: str | Path | None) -> None:
 
     store = HistoryStore(Path(db_path) if db_path is not None else None)
     recorder = HistoryRecorder(store, wired.script)
-    wired.events.subscribe(recorder.on_event, f"the history {store.path}")
+    wired.events.subscribe(recorder.on_event, "the history")
     wired.store, wired.recorder = store, recorder
     wired.closers.append(store.close)
     wired.closers.append(lambda: recorder.finish(wired.session.summary.end_reason))

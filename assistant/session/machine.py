@@ -120,7 +120,7 @@ class Session(SafetyFlow):
         self._end_reason = EndReason.FAULT
         self._cues.clear()
         try:
-            self.trigger("fault")
+            self.trigger("failure")
         except Exception:
             self._cues.say(cues.FAULT, CueKind.SAFETY)
             raise
