@@ -31,7 +31,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument("--db", type=Path, help="history database (default: the user's)")
     parser.add_argument(
-        "--limit", type=whole_number(1, 100_000), default=20, help="how many sessions to show (default 20)"
+        "--limit", type=whole_number(1, 100_000), default=20,
+        help="how many sessions to show (default 20)"
     )
     return parser
 

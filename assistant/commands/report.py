@@ -26,7 +26,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--out", required=True, type=Path, help="folder to write the report to")
     parser.add_argument("--db", type=Path, help="history database (default: the user's)")
     parser.add_argument(
-        "--days", type=whole_number(1, MAX_DAYS), default=28, help="how many days back to report (default 28)"
+        "--days", type=whole_number(1, MAX_DAYS), default=28,
+        help="how many days back to report (default 28)"
     )
     return parser
 
