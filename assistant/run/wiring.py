@@ -80,7 +80,7 @@ def wire_session(
         log = EventLog(log_path)
         events.subscribe(log.write, "the event log")
         closers.append(log.close)
-    session = Session(script, clock, events.emit)
+    session = Session(script, clock, events.emit, follow_speech=True)
     runner = SessionRunner(session, make_output(events), clock, events.emit)
     wired = WiredSession(script, events, session, runner, closers)
     if record_history:
