@@ -252,7 +252,8 @@ def test_history_command_on_an_empty_history(
     assert "No sessions recorded yet" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", [["history"], ["report", "--out", "r"], ["progress", "default"]])
+@pytest.mark.parametrize("command",
+                         [["history"], ["report", "--out", "r"], ["progress", "default"]])
 def test_a_mistyped_db_is_an_error_not_a_new_empty_history(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:

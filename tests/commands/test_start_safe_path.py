@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from assistant.caregiver.history import HistoryStore
@@ -55,21 +56,24 @@ def the_only_session(tmp_path: Path) -> tuple[str, str | None]:
     return record.status, record.end_reason
 
 
-def test_sigterm_mid_session_says_stop_alerts_and_records_the_ending(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_mid_session_says_stop_alerts_and_records_the_ending(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
     with HttpReceiver() as receiver:
         session = start_console(tmp_path, script_with_webhook(tmp_path, receiver.url), 10.0)
         try:
             assert wait_for(lambda: any(e["type"] == "state" and e["to"] == "warm_up"
                                         for e in read_events(tmp_path / "log.jsonl")), 60)
-            session.send_signal(signal.SIGTERM)
+            session.send_signal(stop)
             out, err = session.communicate(timeout=END_WITHIN_S)
         finally:
             if session.poll() is None:
                 session.kill()
         kinds = [body["kind"] for body in receiver.bodies]
-    assert session.returncode == 128 + signal.SIGTERM
+    assert session.returncode == 128 + stop
     assert f">> {cues.INTERRUPTED}" in out
-    assert err.strip().splitlines()[-1].startswith("retrowalk: error: stopped by SIGTERM")
+    assert err.strip().splitlines()[-1].startswith(f"retrowalk: error: stopped by {stop.name}")
     assert kinds == ["session_aborted"]
     assert the_only_session(tmp_path) == ("ended_early", "interrupted")
 

@@ -224,3 +224,33 @@ def test_a_locked_history_during_help_loses_no_alert_and_no_event(
                                            if e not in notices]
     assert record is not None
     assert (record.status, record.end_reason) == ("ended_early", "emergency_cancelled")
+
+
+class MuteVoice:
+    """A renderer (the real Protocol) that cannot say anything: every render raises."""
+
+    def render(self, text: str, rate_wpm: int, volume: float) -> object:
+        raise RuntimeError("the speech engine is gone")
+
+
+def test_with_no_voice_left_the_stop_instruction_is_shown_and_logged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = SimulatedClock()
+    speaker = RoomSpeaker(VirtualRoom(silence(1.0)), clock)
+    script = load_script(resolve_script("default"))
+    wired = wire_session(script, clock,
+                         lambda events: SpokenCues(MuteVoice(), speaker, clock,  # type: ignore[arg-type]
+                                                   events.emit),
+                         log_path=tmp_path / "log.jsonl", record_history=False, alerts=False)
+    router = TranscriptRouter(wired.runner, IntentDecider(load_phrase_table("en")),
+                              wired.events.emit)
+    try:
+        with pytest.raises(SessionFault, match="the speech engine is gone"):
+            run_listening(wired.runner, SilentMicrophone(clock), FailingRecognizer(60.0), router)
+    finally:
+        wired.close()
+    assert f"  >> {cues.FAULT}" in capsys.readouterr().out
+    assert cues_said(wired)[-1] == cues.FAULT
+    assert wired.session.summary.end_reason == "fault"
+    assert cues.FAULT in (tmp_path / "log.jsonl").read_text()
