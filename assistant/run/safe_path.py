@@ -56,10 +56,9 @@ def end_safely(runner: SessionRunner, failure: BaseException,
     """End the session by the safe path; raises the command's error, except for a plain
     Ctrl-C and a known loss of hearing, after which the command ends as it always did."""
     if isinstance(failure, StopSignal):
-        _end(runner, runner.session.interrupt, cues.INTERRUPTED, wait_for_voice,
-             f"the program was stopped ({failure.name})")
-        raise SessionStopped(f"stopped by {failure.name}: the session was ended safely and "
-                             "the walker told to stop and stand still",
+        told = _end(runner, runner.session.interrupt, cues.INTERRUPTED, wait_for_voice,
+                    f"the program was stopped ({failure.name})")
+        raise SessionStopped(f"stopped by {failure.name}: {_ending_words(told)}",
                              failure.signal_number) from failure
     if isinstance(failure, KeyboardInterrupt):
         _end(runner, runner.session.interrupt, cues.INTERRUPTED, wait_for_voice)
@@ -73,19 +72,25 @@ def end_safely(runner: SessionRunner, failure: BaseException,
                                "to stop and stand still") from failure
         return
     reason = f"{type(failure).__name__}: {failure}"
-    _end(runner, lambda: runner.session.fault(reason), cues.FAULT, wait_for_voice,
-         f"RetroWalk failed ({reason})")
-    raise SessionFault(f"the session was ended safely after an unexpected error ({reason}); "
-                       "the walker was told to stop and stand still (run 'retrowalk --debug "
-                       "...' for details, and please report it)") from failure
+    told = _end(runner, lambda: runner.session.fault(reason), cues.FAULT, wait_for_voice,
+                f"RetroWalk failed ({reason})")
+    raise SessionFault(f"unexpected error ({reason}): {_ending_words(told)} (run 'retrowalk "
+                       "--debug ...' for details, and please report it)") from failure
+
+
+def _ending_words(told: bool) -> str:
+    if told:
+        return "the session was ended safely and the walker told to stop and stand still"
+    return "the session had already ended"
 
 
 def _end(runner: SessionRunner, end_machine: Callable[[], None], words: str,
-         wait_for_voice: Callable[[], None] | None, alert_reason: str | None = None) -> None:
+         wait_for_voice: Callable[[], None] | None, alert_reason: str | None = None) -> bool:
+    """The safe path's steps; False when the session had ended already (nothing to say)."""
     if runner.session.finished:  # it had ended already: its own last words stand
         if wait_for_voice is not None:
             _attempt("let the last words be heard", wait_for_voice)
-        return
+        return False
     _attempt("silence the voice", runner.output.cut)
     _attempt("end the session", end_machine)
     said: list[str] = []
@@ -97,6 +102,7 @@ def _end(runner: SessionRunner, end_machine: Callable[[], None], words: str,
         _attempt("alert the caregiver", lambda: hook(alert_reason))
     if wait_for_voice is not None:
         _attempt("let the last instruction be heard", wait_for_voice)
+    return True
 
 
 def _speak_queued(runner: SessionRunner, said: list[str]) -> None:
@@ -118,7 +124,7 @@ def _attempt(what: str, step: Callable[[], object]) -> bool:
 
 def _say_without_voice(runner: SessionRunner, words: str) -> None:
     """No voice could say it: print the instruction where a watcher sees it, and log it."""
-    print(f"  >> {words}", flush=True)
+    _attempt("show the last instruction", lambda: print(f"  >> {words}", flush=True))
     _attempt("log the last instruction",
              lambda: runner.emit(cue_event(runner.clock.now_s(), words, interrupted=False)))
 
