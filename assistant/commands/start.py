@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.audio.microphone import device_argument
 from assistant.commands.arguments import positive_number
-from assistant.core.errors import AudioDeviceError
+from assistant.core.errors import AudioDeviceError, SessionStopped, StopSignal
 from assistant.hearing.recognizers.select import ENGINES
 from assistant.run.safe_path import StopSignals
 from assistant.script.loading import load_script, resolve_script
@@ -54,6 +54,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _start(args)
+    except StopSignal as stop:  # before the session began: nothing to end safely
+        raise SessionStopped(f"stopped by {stop.name} before the session began",
+                             stop.signal_number) from stop
+
+
+def _start(args: argparse.Namespace) -> int:
     script = load_script(resolve_script(args.script))
     print(f"RetroWalk: {script.name} for {script.walker}.")
     print(format_timeline(script))

@@ -143,28 +143,31 @@ def guarded_chunks(chunks: Iterator[_Chunk], part: str) -> Iterator[_Chunk]:
         yield chunk
 
 
-#: How many session loops run now (`session_loop`); signals are raised only inside one.
-_running_loops = [0]
+#: How many session loops run now (`session_loop`), and how many have run at all.
+_loops = {"running": 0, "started": 0}
 
 
 @contextmanager
 def session_loop() -> Iterator[None]:
     """Marks the loop of a session as running: a stop signal now ends it by the safe path."""
-    _running_loops[0] += 1
+    _loops["running"] += 1
+    _loops["started"] += 1
     try:
         yield
     finally:
-        _running_loops[0] -= 1
+        _loops["running"] -= 1
 
 
 class StopSignals:
     """Context manager: SIGTERM and SIGHUP raise `StopSignal` in the main thread while a
-    session loop runs (`session_loop`), once; any other signal (during the safe path, while
-    closing) is noted in `received`, not raised, so that the ending is not cut short."""
+    session loop runs (`session_loop`), once, and before any has started (nothing to end
+    yet: the program stops); once a session has ended, or while the safe path runs, a signal
+    is noted in `received`, not raised, so that the ending is not cut short."""
 
     def __init__(self) -> None:
         self._previous: dict[int, object] = {}
         self._armed = False
+        self._loops_before = _loops["started"]
         self.received: int | None = None
 
     def __enter__(self) -> StopSignals:
@@ -183,7 +186,9 @@ class StopSignals:
         name = signal.Signals(number).name
         if self.received is None:
             self.received = number
-        if not (self._armed and _running_loops[0] > 0):
+        if _loops["started"] == self._loops_before:
+            raise StopSignal(number, name)  # no session yet: nothing to end
+        if not (self._armed and _loops["running"] > 0):
             print(f"retrowalk: {name} received while ending safely; finishing first",
                   file=sys.stderr, flush=True)
             return
