@@ -35,7 +35,11 @@ _ADVICE = {
     "or choose another file with --db.",
     "access": "Check that the file and its folder are writable by you, "
     "or choose another file with --db.",
+    "locked": "Another program (another RetroWalk session?) is writing to it; "
+    "wait until it has finished, or close it, and try again.",
 }
+#: How long an ordinary command waits for another program's write to finish.
+WAIT_FOR_LOCK_S = 10.0
 
 
 def default_db_path() -> Path:
@@ -53,6 +57,16 @@ def _pid_alive(pid: int | None) -> bool:
     except PermissionError:  # someone else's process: alive
         return True
     return True
+
+
+def _problem_kind(err: Exception) -> str:
+    """Which advice fits: "locked", "access" or "corrupt"."""
+    text = str(err)
+    if isinstance(err, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return "locked"
+    if isinstance(err, OSError) or "readonly" in text or "unable to open" in text:
+        return "access"
+    return "corrupt"
 
 
 def _record_from_row(row: sqlite3.Row) -> SessionRecord:
@@ -77,8 +91,14 @@ def _record_from_row(row: sqlite3.Row) -> SessionRecord:
 class HistoryStore:
     """The history database: opened (created 0600, migrated, repaired) on construction."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, must_exist: bool = False) -> None:
+        """Open (or create) the history at `path`; with `must_exist`, a file that is not
+        there is an error (a mistyped --db) instead of a new, empty history."""
         self.path = Path(path) if path is not None else default_db_path()
+        if must_exist and not self.path.is_file():
+            problem = "is a folder" if self.path.is_dir() else "does not exist"
+            raise StoreError(f"history database {self.path} {problem}; check the --db path "
+                             f"(the default history is {default_db_path()})")
         self._lock = threading.RLock()
         with self._guard("open"):
             self._conn = self._connect()
@@ -91,7 +111,7 @@ class HistoryStore:
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         os.chmod(self.path, 0o600)
         conn = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=10.0
+            self.path, isolation_level=None, check_same_thread=False, timeout=WAIT_FOR_LOCK_S
         )
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode = WAL")
@@ -106,10 +126,7 @@ class HistoryStore:
         try:
             yield
         except (sqlite3.DatabaseError, OSError) as err:
-            access = isinstance(err, OSError) or "readonly" in str(err) or "unable to open" in str(
-                err
-            )
-            advice = _ADVICE["access" if access else "corrupt"]
+            advice = _ADVICE[_problem_kind(err)]
             raise StoreError(
                 f"history database {self.path}: could not {action} ({err}). {advice}"
             ) from err
@@ -124,6 +141,11 @@ class HistoryStore:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    def set_lock_wait(self, seconds: float) -> None:
+        """How long a write waits for another program's lock before it fails ("locked")."""
+        with self._lock:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000):d}")
 
     def close(self) -> None:
         with self._lock:

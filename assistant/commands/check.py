@@ -11,6 +11,7 @@ import sys
 
 from assistant.core.errors import ScriptError
 from assistant.script.loading import bundled_script_names, check_script, resolve_script
+from assistant.script.powers import alert_channel_lines
 from assistant.script.timeline import format_timeline
 
 
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return ScriptError.exit_code
     print(format_timeline(check.script))
+    print("\n".join(alert_channel_lines(check.script)))
     if args.strict and check.warnings:
         return ScriptError.exit_code
     return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from assistant.caregiver.history import HistoryStore
 from assistant.caregiver.records import SessionRecord
+from assistant.commands.arguments import whole_number
 from assistant.session.end_words import end_words
 
 _RESULT_WORDS = {
@@ -31,7 +32,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument("--db", type=Path, help="history database (default: the user's)")
     parser.add_argument(
-        "--limit", type=int, default=20, help="how many sessions to show (default 20)"
+        "--limit", type=whole_number(1, 100_000), default=20,
+        help="how many sessions to show (default 20)"
     )
     return parser
 
@@ -63,8 +65,9 @@ def format_table(sessions: Sequence[SessionRecord]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the table, or say that there is no session yet."""
-    with HistoryStore(args.db) as store:
-        sessions = store.sessions(limit=max(args.limit, 1))
+    # A --db given by hand must exist: a mistyped path is not a new, empty history.
+    with HistoryStore(args.db, must_exist=args.db is not None) as store:
+        sessions = store.sessions(limit=args.limit)
         where = store.path
     if not sessions:
         print(f"No sessions recorded yet (history: {where}).")

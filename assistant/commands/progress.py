@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     path = resolve_script(args.script)
     script = load_script(path)
-    with HistoryStore(args.db) as store:
+    with HistoryStore(args.db, must_exist=args.db is not None) as store:
         advice = advise(store.sessions(limit=RECENT_SESSIONS, script_name=script.name), script)
     walking = script.walking
     print(f"{script.name} ({path}), for {script.walker}")

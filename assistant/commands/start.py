@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 
 from assistant.audio.microphone import device_argument
-from assistant.core.errors import AudioDeviceError
+from assistant.commands.arguments import positive_number
+from assistant.core.errors import AudioDeviceError, SessionStopped, StopSignal
 from assistant.hearing.recognizers.select import ENGINES
+from assistant.run.safe_path import StopSignals
 from assistant.script.loading import load_script, resolve_script
 from assistant.script.model import ExerciseScript
 from assistant.script.timeline import format_timeline
@@ -46,13 +48,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                         help="history database (default: in your RetroWalk data folder)")
     parser.add_argument("--no-history", action="store_true",
                         help="do not record this session in the history")
-    parser.add_argument("--speed", type=float, default=1.0, metavar="N",
+    parser.add_argument("--speed", type=positive_number, default=1.0, metavar="N",
                         help="console only: run the clock N times faster, to preview a "
                         "script (default 1)")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _start(args)
+    except StopSignal as stop:  # before the session began: nothing to end safely
+        raise SessionStopped(f"stopped by {stop.name} before the session began",
+                             stop.signal_number) from stop
+
+
+def _start(args: argparse.Namespace) -> int:
     script = load_script(resolve_script(args.script))
     print(f"RetroWalk: {script.name} for {script.walker}.")
     print(format_timeline(script))
@@ -80,8 +90,9 @@ def _run_live(args: argparse.Namespace, script: ExerciseScript) -> int:
     check_devices(args.input_device, args.output_device)
     options = LiveOptions(args.input_device, args.output_device, args.engine,
                           args.vosk_model, args.log, args.db, not args.no_history)
-    wired = run_live_session(script, options, print)
-    return _report_end(wired.session.summary)
+    with StopSignals() as stops:  # SIGTERM, SIGHUP: the safe path, as Ctrl-C
+        wired = run_live_session(script, options, print)
+    return _report_end(wired.session.summary, stops.received)
 
 
 def _run_console(args: argparse.Namespace, script: ExerciseScript) -> int:
@@ -98,13 +109,15 @@ def _run_console(args: argparse.Namespace, script: ExerciseScript) -> int:
         script, clock, lambda events: PrintedCues(clock, events.emit, screen.show_cue),
         log_path=args.log, db_path=args.db, record_history=not args.no_history,
     )
-    try:
-        run_console(wired.runner, load_phrase_table(script.language), clock, stdin_reader(),
-                    lambda seconds: time.sleep(seconds / args.speed), screen)
-        wired.say_progress_advice()
-    finally:
-        wired.close()
-    return _report_end(wired.session.summary)
+    # SIGTERM, SIGHUP: the safe path, as Ctrl-C; once it has ended, closing is not cut short.
+    with StopSignals() as stops:
+        try:
+            run_console(wired.runner, load_phrase_table(script.language), clock,
+                        stdin_reader(), lambda seconds: time.sleep(seconds / args.speed), screen)
+            wired.say_progress_advice()
+        finally:
+            wired.close()
+    return _report_end(wired.session.summary, stops.received)
 
 
 class ScaledClock:
@@ -118,7 +131,9 @@ class ScaledClock:
         return (time.monotonic() - self._origin_s) * self._speed
 
 
-def _report_end(summary: object) -> int:
+def _report_end(summary: object, signal_number: int | None = None) -> int:
     completed = getattr(summary, "completed", False)
-    print(f"Session {outcome_words(completed, getattr(summary, 'end_reason', ''))}.")
-    return 0
+    reason = getattr(summary, "end_reason", "")
+    print(f"Session {outcome_words(completed, reason)}.")
+    # A signal that came once the session had ended still says how the program was ended.
+    return 128 + signal_number if signal_number else 0

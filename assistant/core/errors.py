@@ -62,3 +62,31 @@ class AlertError(RetroWalkError):
 
     code = "alert"
     exit_code = 7
+
+
+class SessionFault(RetroWalkError):
+    """Something unexpected failed during a session, which then ended by the safe path."""
+
+    code = "fault"
+    exit_code = 70
+
+
+class SessionStopped(RetroWalkError):
+    """A signal (SIGTERM, SIGHUP) stopped a session, which then ended by the safe path."""
+
+    code = "signal"
+
+    def __init__(self, message: str, signal_number: int) -> None:
+        super().__init__(message)
+        #: The shell's convention for a process ended by a signal.
+        self.exit_code = 128 + signal_number
+
+
+class StopSignal(KeyboardInterrupt):
+    """Raised in the main thread by a SIGTERM or SIGHUP handler, as Ctrl-C raises
+    KeyboardInterrupt: a BaseException, so no `except Exception` on the way swallows it."""
+
+    def __init__(self, signal_number: int, name: str) -> None:
+        super().__init__(name)
+        self.signal_number = signal_number
+        self.name = name

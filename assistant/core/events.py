@@ -7,6 +7,7 @@ microphone -> AudioChunk -> recognizer -> Transcript -> intents -> Intent -> ses
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +17,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from assistant.core.errors import RetroWalkError
 from assistant.core.names import IntentName
+
+_LOGGER = logging.getLogger(__name__)
 
 #: The one sample rate of the data path: 16 kHz mono, 16-bit PCM.
 SAMPLE_RATE_HZ = 16_000
@@ -142,19 +146,59 @@ EventCallback = Callable[[SessionEvent], None]
 class EventFanout:
     """Sends each event to every subscriber: the log file, the history, the alerter, a screen.
 
-    Thread-safe: alert delivery reports from its own thread, and events keep one order."""
+    Thread-safe: alert delivery reports from its own thread, and events keep one order.
+    Subscribers are isolated: one that raises is reported (a warning line and an `error`
+    event to the others, once per distinct failure) and the others still get the event, so
+    a full disk or a locked database never silences the alerter or stops the session."""
 
     def __init__(self, *subscribers: EventCallback) -> None:
-        self._subscribers: list[EventCallback] = list(subscribers)
+        self._subscribers: list[tuple[EventCallback, str]] = [
+            (subscriber, _subscriber_name(subscriber)) for subscriber in subscribers
+        ]
         self._lock = threading.RLock()
+        self._reported: set[tuple[str, str]] = set()
         self.events: list[SessionEvent] = []
+        #: How many events each failing subscriber (by name) did not take.
+        self.missed: dict[str, int] = {}
 
-    def subscribe(self, subscriber: EventCallback) -> None:
+    def subscribe(self, subscriber: EventCallback, name: str | None = None) -> None:
+        """Add a subscriber; `name` says what it is in a failure report ("the event log")."""
         with self._lock:
-            self._subscribers.append(subscriber)
+            self._subscribers.append((subscriber, name or _subscriber_name(subscriber)))
 
     def emit(self, event: SessionEvent) -> None:
+        """Hand `event` to every subscriber; never raises for a subscriber's failure."""
         with self._lock:
             self.events.append(event)
-            for subscriber in self._subscribers:
+            for failed, message in self._deliver(event, skip=None):
+                self._report(event.t_s, failed, message)
+
+    def _deliver(self, event: SessionEvent, skip: str | None) -> list[tuple[str, str]]:
+        failures = []
+        for subscriber, name in list(self._subscribers):
+            if name == skip:
+                continue
+            try:
                 subscriber(event)
+            except Exception as err:  # isolation: a side job must never stop the session
+                self.missed[name] = self.missed.get(name, 0) + 1
+                failures.append((name, f"{type(err).__name__}: {err}" if not isinstance(
+                    err, RetroWalkError) else str(err)))
+                _LOGGER.debug("subscriber %s failed", name, exc_info=True)
+        return failures
+
+    def _report(self, t_s: float, name: str, message: str) -> None:
+        if (name, message) in self._reported:
+            return
+        self._reported.add((name, message))
+        _LOGGER.warning("%s failed (%s); the session goes on", name, message)
+        notice = error_event(t_s, f"{name} failed: {message}")
+        self.events.append(notice)
+        # Told to the others only; a second failure here is counted, not reported again.
+        self._deliver(notice, skip=name)
+
+
+def _subscriber_name(subscriber: EventCallback) -> str:
+    owner = getattr(subscriber, "__self__", None)
+    return type(owner).__name__ if owner is not None else getattr(
+        subscriber, "__qualname__", repr(subscriber))

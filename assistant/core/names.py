@@ -71,5 +71,7 @@ class EndReason(StrEnum):
     EMERGENCY = "emergency"
     HEARING_LOST = "hearing_lost"
     INTERRUPTED = "interrupted"
+    FAULT = "fault"
+    """An unexpected failure of the program itself; the walker was told to stand still."""
     UNFINISHED = "unfinished"
     """Not an end: the summary of a session that has not ended (yet)."""

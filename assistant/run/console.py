@@ -15,9 +15,11 @@ from collections.abc import Callable
 from typing import TextIO
 
 from assistant.core.clock import Clock
+from assistant.core.errors import StopSignal
 from assistant.core.events import Intent
 from assistant.core.intents import PhraseTable
 from assistant.run.runner import SessionRunner
+from assistant.run.safe_path import end_safely, session_loop
 
 #: How often the console loop wakes to tick the session and redraw the status.
 STEP_S = 0.1
@@ -162,27 +164,36 @@ def run_console(
     sleep: Callable[[float], None],
     screen: ConsoleScreen,
 ) -> None:
-    """Run a whole session from the keyboard until it is done."""
-    runner.start()
+    """Run a whole session from the keyboard until it is done; whatever fails ends it by
+    the safe path (`safe_path.py`)."""
     try:
-        while not runner.finished:
-            typed = read_lines()
-            if typed is None:
-                screen.show_note("input ended: the assistant can no longer hear you")
-                runner.hearing_lost("the console input ended")
-                break
-            screen.show_typed(typed)
-            for line in typed:
-                _handle_typed(line, runner, table, clock, screen)
-            runner.step()
-            text, phase = format_status(runner)
-            screen.show_status(text, phase)
-            sleep(STEP_S)
-    except KeyboardInterrupt:
-        screen.show_note("Ctrl-C: ending the session safely")
-        runner.interrupt()
+        with session_loop():
+            _type_along(runner, table, clock, read_lines, sleep, screen)
+    except (Exception, KeyboardInterrupt) as err:
+        if isinstance(err, KeyboardInterrupt):
+            name = err.name if isinstance(err, StopSignal) else "Ctrl-C"
+            screen.show_note(f"{name}: ending the session safely")
+        end_safely(runner, err)
     finally:
         screen.close()
+
+
+def _type_along(runner: SessionRunner, table: PhraseTable, clock: Clock, read_lines: LineReader,
+                sleep: Callable[[float], None], screen: ConsoleScreen) -> None:
+    runner.start()
+    while not runner.finished:
+        typed = read_lines()
+        if typed is None:
+            screen.show_note("input ended: the assistant can no longer hear you")
+            runner.hearing_lost("the console input ended")
+            break
+        screen.show_typed(typed)
+        for line in typed:
+            _handle_typed(line, runner, table, clock, screen)
+        runner.step()
+        text, phase = format_status(runner)
+        screen.show_status(text, phase)
+        sleep(STEP_S)
 
 
 def _handle_typed(line: str, runner: SessionRunner, table: PhraseTable, clock: Clock,

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from typing import Protocol
 
 from assistant.core.clock import Clock
-from assistant.core.errors import AudioDeviceError, RecognizerError
+from assistant.core.errors import RetroWalkError
 from assistant.core.events import (
     AudioChunk,
     Cue,
     EventCallback,
     Intent,
+    SessionEvent,
     Transcript,
     heard_event,
     intent_event,
@@ -27,6 +28,7 @@ from assistant.core.events import (
 from assistant.core.names import IMMEDIATE_INTENTS, IntentName
 from assistant.core.ports import AudioSource, Recognizer
 from assistant.hearing.own_words import ECHO_TAIL_S, OwnWords
+from assistant.run.safe_path import HearingFailure, end_safely, guarded_chunks, session_loop
 from assistant.script.model import VoiceSettings
 from assistant.speaking.cue_output import CueOutput
 
@@ -44,6 +46,8 @@ class SessionLike(Protocol):
     def tick(self) -> None: ...
     def hearing_lost(self, reason: str) -> None: ...
     def interrupt(self) -> None: ...
+    def fault(self, reason: str) -> None: ...
+    def speech_finished(self, at_s: float) -> None: ...
     def take_cues(self) -> list[Cue]: ...
     def tell_walker(self, text: str) -> None: ...
 
@@ -75,6 +79,18 @@ class SessionRunner:
         self._emit = emit
         # Messages from other threads (the alerter) wait here for the loop's thread.
         self._notices: queue.SimpleQueue[str] = queue.SimpleQueue()
+        #: Told the reason when the session ends by the safe path for a reason the alerter's
+        #: own rules do not alert on (a fault, a signal); the wiring points it at the alerter.
+        self.on_unplanned_end: Callable[[str], None] | None = None
+
+    @property
+    def clock(self) -> Clock:
+        """The session's clock."""
+        return self._clock
+
+    def emit(self, event: SessionEvent) -> None:
+        """Report an event through the session's one callback."""
+        self._emit(event)
 
     def start(self) -> None:
         self.session.start()
@@ -95,6 +111,8 @@ class SessionRunner:
         self.session.tick()
         self._speak_queued_cues()
         self.output.update()
+        if not self.output.busy:  # a question's countdown starts once it has been heard
+            self.session.speech_finished(self._clock.now_s())
 
     def tell_walker(self, text: str) -> None:
         """Thread-safe: say `text` at the next step (used by alert delivery)."""
@@ -174,30 +192,40 @@ def run_listening(
     """The hands-free loop: every chunk is heard, the session ticks, the voice goes on.
 
     Ends when the session is done and has finished speaking. A failing microphone or
-    recognizer ends the session safely (rule 3); `wait_for_voice` then lets the last
-    instruction be heard (live: waits in real time; simulated sessions need not)."""
-    runner.start()
+    recognizer ends the session safely (rule 3), and so does anything else that fails, by
+    the one safe path (`safe_path.py`); `wait_for_voice` then lets the last instruction be
+    heard (live: waits in real time; simulated sessions need not)."""
     try:
-        for chunk in source.chunks():
-            heard = echo.clean(chunk) if echo is not None else chunk
-            router.watch_output(chunk.start_s)
-            for transcript in recognizer.accept(heard):
-                router.route(transcript)
-            runner.step()
-            if runner.finished:
-                return
-    except (AudioDeviceError, RecognizerError) as err:
-        runner.hearing_lost(str(err))
-        if wait_for_voice is not None:
-            wait_for_voice()
-        return
-    except KeyboardInterrupt:
-        runner.interrupt()
-        if wait_for_voice is not None:
-            wait_for_voice()
+        with session_loop():
+            _listen(runner, source, recognizer, router, echo)
+    except (Exception, KeyboardInterrupt) as err:  # the safe path: failures, Ctrl-C, signals
+        end_safely(runner, err, wait_for_voice)
         return
     # The source ended before the session did: nothing can be heard any more.
     if not runner.session.finished:
         runner.hearing_lost("the audio input ended")
         if wait_for_voice is not None:
             wait_for_voice()
+
+
+def _listen(runner: SessionRunner, source: AudioSource, recognizer: Recognizer,
+            router: TranscriptRouter, echo: EchoFilter | None) -> None:
+    runner.start()
+    for chunk in guarded_chunks(iter(source.chunks()), "the audio input"):
+        heard = echo.clean(chunk) if echo is not None else chunk
+        router.watch_output(chunk.start_s)
+        for transcript in _recognize(recognizer, heard):
+            router.route(transcript)
+        runner.step()
+        if runner.finished:
+            return
+
+
+def _recognize(recognizer: Recognizer, chunk: AudioChunk) -> list[Transcript]:
+    """What the recognizer heard in `chunk`; a foreign exception means it cannot hear."""
+    try:
+        return list(recognizer.accept(chunk))
+    except RetroWalkError:
+        raise
+    except Exception as err:
+        raise HearingFailure("the recognizer", err) from err

@@ -59,8 +59,9 @@ class WiredSession:
         for close in reversed(self.closers):
             try:
                 close()
-            except Exception:  # closing must go on for the others
-                _LOGGER.exception("while closing the session")
+            except Exception as err:  # closing must go on for the others; one line each
+                _LOGGER.error("while closing the session: %s", err,
+                              exc_info=_LOGGER.isEnabledFor(logging.DEBUG))
 
 
 def wire_session(
@@ -77,9 +78,9 @@ def wire_session(
     closers: list[Callable[[], object]] = []
     if log_path is not None:
         log = EventLog(log_path)
-        events.subscribe(log.write)
+        events.subscribe(log.write, "the event log")
         closers.append(log.close)
-    session = Session(script, clock, events.emit)
+    session = Session(script, clock, events.emit, follow_speech=True)
     runner = SessionRunner(session, make_output(events), clock, events.emit)
     wired = WiredSession(script, events, session, runner, closers)
     if record_history:
@@ -95,7 +96,7 @@ def _attach_history(wired: WiredSession, db_path: str | Path | None) -> None:
 
     store = HistoryStore(Path(db_path) if db_path is not None else None)
     recorder = HistoryRecorder(store, wired.script)
-    wired.events.subscribe(recorder.on_event)
+    wired.events.subscribe(recorder.on_event, "the history")
     wired.store, wired.recorder = store, recorder
     wired.closers.append(store.close)
     wired.closers.append(lambda: recorder.finish(wired.session.summary.end_reason))
@@ -107,6 +108,8 @@ def _attach_alerts(wired: WiredSession, clock: Clock) -> None:
     session_id = wired.recorder.session_id if wired.recorder is not None else "unrecorded"
     alerter = Alerter(wired.script, wired.events.emit, wired.runner.tell_walker,
                       session_id, clock=clock)
-    wired.events.subscribe(alerter.on_event)
+    wired.events.subscribe(alerter.on_event, "the caregiver alerts")
+    # A fault or a signal is no end the alerter's own rules alert on: the safe path asks.
+    wired.runner.on_unplanned_end = lambda reason: alerter.alert("session_aborted", reason)
     wired.alerter = alerter
     wired.closers.append(lambda: alerter.close(ALERT_DRAIN_S))

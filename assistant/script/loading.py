@@ -21,6 +21,7 @@ from assistant.core.errors import ScriptError
 from assistant.script.model import ExerciseScript
 from assistant.script.reader import FieldPath, Report, Section, describe_value, dotted
 from assistant.script.schema import read_script
+from assistant.script.texts import LEADING_ZERO
 
 #: An exercise script is a page of text; anything larger is a mistake, not a script.
 MAX_FILE_BYTES = 256_000
@@ -171,7 +172,28 @@ def read_yaml(text: str, report: Report) -> Any:
     return None
 
 
+def _check_depth(text: str, report: Report) -> bool:
+    """False after reporting where the text nests deeper than `_MAX_DEPTH`: found from the
+    parser's events (a flat loop) before the recursive composer could overflow the stack."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                report.error_at_line(line, column, "the document nests more "
+                                     f"than {_MAX_DEPTH} levels deep here; an exercise script is "
+                                     "a short, plain text")
+                return False
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return True
+
+
 def _construct(text: str, report: Report) -> Any:
+    if not _check_depth(text, report):
+        return None
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -201,6 +223,9 @@ def _index(node: yaml.Node, path: FieldPath, key_mark: yaml.Mark | None, report:
         report.error(path, f"the tag {tag} is not allowed: a script holds plain values "
                      "only (numbers, text, true/false, lists, mappings)")
         return False
+    if isinstance(node, yaml.ScalarNode) and node.style is None and LEADING_ZERO.fullmatch(
+            node.value):
+        report.error(path, _leading_zero_problem(node.value))
     ok = True
     if isinstance(node, yaml.SequenceNode):
         if node.flow_style:
@@ -210,6 +235,16 @@ def _index(node: yaml.Node, path: FieldPath, key_mark: yaml.Mark | None, report:
     elif isinstance(node, yaml.MappingNode):
         ok = _index_mapping(node, path, report, count, depth, overwrite)
     return ok
+
+
+def _leading_zero_problem(written: str) -> str:
+    sign = written[0] if written[0] in "+-" else ""
+    digits = written.lstrip("+-").replace("_", "")
+    meant = f"{sign}{int(digits)}"
+    octal = all(digit in "01234567" for digit in digits)
+    read_as = f"the octal number {sign}{int(digits, 8)}" if octal else "text"
+    return (f"{written} starts with a zero, which YAML reads as {read_as}, not {meant}; "
+            f"write {meant}")
 
 
 def _index_mapping(node: yaml.MappingNode, path: FieldPath, report: Report, count: list[int],

@@ -17,16 +17,16 @@ import yaml
 
 from assistant.core.intents import PhraseTable, normalize
 from assistant.script.inline_lists import looks_split, split_warning
+from assistant.script.texts import MAX_TEXT_CHARS, printable, text_problem
 
 FieldPath = tuple[str | int, ...]
-
 
 def dotted(path: FieldPath) -> str:
     """`("alerts", "channels", 0, "url")` -> `alerts.channels[0].url`."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    return printable(text)
 
 
 def describe_value(value: Any) -> str:
@@ -39,7 +39,7 @@ def describe_value(value: Any) -> str:
         return f"the number {number_text(value)}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f'the text "{shown}"'
+        return f'the text "{printable(shown)}"'
     if isinstance(value, datetime.date):
         return f"the date {value}"
     kinds: dict[type, str] = {list: "a list", dict: "a mapping", bytes: "binary data", set: "a set"}
@@ -181,9 +181,11 @@ class Section:
         return None
 
     def text(self, key: str, *, required: bool = False, nullable: bool = False,
-             spoken: bool = False, expected: frozenset[str] = frozenset()) -> str | None:
-        """A non-empty text; `spoken` texts are checked for command phrases (`expected`
-        intents excepted: a prompt must name the answer it waits for)."""
+             spoken: bool = False, expected: frozenset[str] = frozenset(),
+             max_chars: int = MAX_TEXT_CHARS) -> str | None:
+        """A non-empty text of at most `max_chars`, without control characters; `spoken`
+        texts are checked for command phrases (`expected` intents excepted: a prompt must
+        name the answer it waits for)."""
         present, value = self.get(key, required)
         if not present or (value is None and nullable):
             if present:
@@ -191,6 +193,10 @@ class Section:
             return None
         if not isinstance(value, str) or not value.strip():
             self.error(key, f"must be a non-empty text, got {describe_value(value)}")
+            return None
+        problem = text_problem(value.strip(), max_chars)
+        if problem:
+            self.error(key, problem)
             return None
         self.values[key] = value.strip()
         if spoken:
@@ -206,6 +212,10 @@ class Section:
         for path, item in items:
             if not isinstance(item, str) or not item.strip():
                 self.report.error(path, f"must be a non-empty text, got {describe_value(item)}")
+                continue
+            problem = text_problem(item.strip())
+            if problem:
+                self.report.error(path, problem)
                 continue
             good.append(item.strip())
             if spoken:

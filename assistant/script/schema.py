@@ -25,6 +25,7 @@ from assistant.script.model import (
     planned_length_s,
 )
 from assistant.script.reader import Section, number_text
+from assistant.script.texts import text_problem
 
 #: One walking interval, and the planned session, may be longer only when the script allows it
 #: (`limits:`); the caps below hold even then.
@@ -51,6 +52,8 @@ _SAFETY_NUMBERS = {
 _LONG_INTERVAL_HINT = ("; a walk longer than 10 minutes needs limits.allow_long_intervals: true "
                        "(if the physiotherapist agrees)")
 _CHANNEL_FIELD = {"webhook": "url", "command": "argv", "file": "path"}
+#: Addresses, paths and command words may be longer than a spoken cue.
+_LONG_TEXT_CHARS = 2048
 
 
 def read_script(root: Section, source: str) -> ExerciseScript | None:
@@ -194,11 +197,11 @@ def _channel(channel: Section) -> Any:
     present, kind = channel.get("type", True)
     if present and kind not in _CHANNEL_FIELD:
         channel.error("type", f"must be webhook, command or file, got {kind!r}")
-    url = channel.text("url")
+    url = channel.text("url", max_chars=_LONG_TEXT_CHARS)
     if url is not None and not _WEB_ADDRESS.match(url):
         channel.error("url", f'must be an http:// or https:// address, got "{url}"')
     _argv(channel)
-    channel.text("path")
+    channel.text("path", max_chars=_LONG_TEXT_CHARS)
     channel.number("timeout_s", 0, 60)
     channel.number("retries", 0, 10, whole=True, above=False, unit="")
     for other_kind, name in _CHANNEL_FIELD.items():
@@ -229,6 +232,11 @@ def _argv(channel: Section) -> None:
         channel.error("argv", "must be a non-empty list of words, the program first, e.g. "
                       '["notify-send", "RetroWalk needs you"]')
         return
+    for word in value:
+        problem = text_problem(word, _LONG_TEXT_CHARS)
+        if problem:
+            channel.error("argv", f"a word {problem}")
+            return
     channel.values["argv"] = tuple(value)
 
 

@@ -38,6 +38,7 @@ EMERGENCY_CANCELLED = "Okay. The session has ended. Please tell your caregiver y
 EMERGENCY_OVER = "I will be quiet now. Stay seated and wait for help."
 HEARING_LOST = "Please stop and stand still. I can no longer hear you, so the session ends now."
 INTERRUPTED = "Please stop and stand still. The session ends now."
+FAULT = "Please stop and stand still. Something went wrong, so the session ends now."
 NO_ANSWER_END = "I did not hear an answer, so we will end here. Stand still and hold your support."
 PAUSE_TOO_LONG = "We have paused for a long time, so we will end here. Rest well."
 SUPPORT_UNANSWERED = (
@@ -58,6 +59,7 @@ END_TEXTS = {
     EndReason.EMERGENCY: EMERGENCY_OVER,
     EndReason.HEARING_LOST: HEARING_LOST,
     EndReason.INTERRUPTED: INTERRUPTED,
+    EndReason.FAULT: FAULT,
 }
 
 #: Voice changes: (confirmation, said at the limit) per intent name.

@@ -50,17 +50,20 @@ _INTENT_TRIGGERS = frozenset(intent.value for intent in IntentName)
 #: Ends after which the spoken summary of the walk is given.
 _SUMMARY_ENDS = (EndReason.COMPLETED, EndReason.ENDED_BY_WALKER)
 #: Ends that cut off whatever was still to be said (safety rules 1 and 3).
-_URGENT_ENDS = (EndReason.HEARING_LOST, EndReason.INTERRUPTED)
+_URGENT_ENDS = (EndReason.HEARING_LOST, EndReason.INTERRUPTED, EndReason.FAULT)
 
 
 class Session(SafetyFlow):
     """One exercise session, driven by `start`, `handle_intent`, `tick` and the safety calls."""
 
-    def __init__(self, script: ExerciseScript, clock: Clock, emit: EventCallback) -> None:
+    def __init__(self, script: ExerciseScript, clock: Clock, emit: EventCallback,
+                 follow_speech: bool = False) -> None:
+        """`follow_speech`: a question's countdown waits for `speech_finished` (a runner
+        that speaks reports it); without it, countdowns start when a question is queued."""
         self._script, self._clock, self._emit = script, clock, emit
         self._voice = script.voice
         self._progress = Progress(script)
-        self._agenda = Agenda(clock)
+        self._agenda = Agenda(clock, follow_speech)
         self._cues = CueQueue()
         self._confirming = self._asking_to_end = self._dizzy_seen = False
         self._end_reason: EndReason | None = None
@@ -108,6 +111,27 @@ class Session(SafetyFlow):
         """Ctrl-C or shutdown: end now, with a spoken stop instruction."""
         if not self.finished:
             self.trigger("shut_down")
+
+    def fault(self, reason: str) -> None:
+        """The program itself failed: the walker is told to stop and stand still, and the
+        session ends (the safe path, `assistant/run/safe_path.py`)."""
+        if self.finished:
+            return
+        self._emit(error_event(self._now(), f"Unexpected failure ({reason}): the session was "
+                               "ended."))
+        # Set first: should the machine itself be what failed, the summary still says why.
+        self._end_reason = EndReason.FAULT
+        self._cues.clear()
+        try:
+            self.trigger("failure")
+        except Exception:
+            self._cues.say(cues.FAULT, CueKind.SAFETY)
+            raise
+
+    def speech_finished(self, at_s: float) -> None:
+        """Everything queued so far has been said and heard by `at_s` (the runner's word):
+        the countdowns of the questions asked start from there (the walker's point of view)."""
+        self._agenda.speech_finished(at_s)
 
     def take_cues(self) -> list[Cue]:
         """The cues queued since the last call, in order, for the runner to speak."""

@@ -60,8 +60,12 @@ class SafetyFlow:
 
     # ----- timers of a state (dropped when the state is left) -----
 
-    def _after(self, seconds: float, trigger: str) -> None:
-        """Fire `trigger` once `seconds` have passed in this state (left states drop it)."""
+    def _after(self, seconds: float, trigger: str, once_heard: bool = False) -> None:
+        """Fire `trigger` once `seconds` have passed in this state (left states drop it);
+        `once_heard`: counted from when what is being said has been heard."""
+        if once_heard:
+            self._agenda.after_speech(seconds, 2, "limit", partial(self.trigger, trigger))
+            return
         at_s = self._agenda.now_s() + seconds
         self._agenda.schedule(at_s, 2, "limit", partial(self.trigger, trigger))
 
@@ -97,7 +101,8 @@ class SafetyFlow:
         """The window in which "cancel" calls the alert off (safety rule 5)."""
         window_s = self._script.safety.help_cancel_window_s
         self._cues.say(cues.help_window_text(window_s), CueKind.SAFETY)
-        self._after(window_s, "help_window_over")
+        # The walker has the whole window to say "cancel" once the sentence has been heard.
+        self._after(window_s, "help_window_over", once_heard=True)
 
     def enter_emergency(self, event: EventData) -> None:
         """Calm, repeated instructions while help is called; ends by itself after a while."""
@@ -150,8 +155,8 @@ class SafetyFlow:
         """"End" in an ordinary phase: ask first; without an answer the question lapses."""
         self._asking_to_end = True
         self._cues.say(cues.END_QUESTION, CueKind.PROMPT)
-        at_s = self._agenda.now_s() + self._script.safety.check_in_timeout_s
-        self._agenda.schedule(at_s, 3, _END_QUESTION_TAG, self._drop_end_question)
+        self._agenda.after_speech(self._script.safety.check_in_timeout_s, 3, _END_QUESTION_TAG,
+                                  self._drop_end_question)
 
     def _drop_end_question(self) -> None:
         self._asking_to_end = False

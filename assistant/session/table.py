@@ -114,6 +114,7 @@ _SAFETY = [
          ends=EndReason.HEARING_LOST, reason="hearing_lost"),
     _row("shut_down", _but(STATE_NAMES, DONE), DONE, ends=EndReason.INTERRUPTED,
          reason="interrupted"),
+    _row("failure", _but(STATE_NAMES, DONE), DONE, ends=EndReason.FAULT),
 ]
 
 # Going back to the frozen phase: never to walking without an explicit "yes" (safety rule 2).

@@ -158,6 +158,8 @@ class SpokenCues:
             rendered = None
             if self._fallback_sound is not None:
                 self._speaker.play(self._fallback_sound, 16_000, now_s)
+        # Rendering may take a while (live): the cue starts, and is stamped, when it plays.
+        now_s = self._clock.now_s()
         if rendered is not None:
             self._speaker.play(rendered.samples, rendered.rate_hz, now_s)
         # Logged once playing, so that whoever reads the event can see how long it lasts.

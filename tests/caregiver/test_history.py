@@ -245,10 +245,40 @@ def test_history_command_prints_a_readable_table(
 
 
 def test_history_command_on_an_empty_history(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert main(["history", "--db", str(tmp_path / "none.sqlite3")]) == 0
+    monkeypatch.setenv("RETROWALK_DATA_DIR", str(tmp_path / "data"))
+    assert main(["history"]) == 0
     assert "No sessions recorded yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command",
+                         [["history"], ["report", "--out", "r"], ["progress", "default"]])
+def test_a_mistyped_db_is_an_error_not_a_new_empty_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    missing = tmp_path / "histroy.sqlite3"
+    assert main([*command, "--db", str(missing)]) == StoreError.exit_code
+    assert f"history database {missing} does not exist" in capsys.readouterr().err
+    assert not missing.exists()
+
+
+def test_a_locked_database_gets_its_own_advice(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    HistoryStore(db).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with HistoryStore(db) as store:
+            store.set_lock_wait(0.1)
+            with pytest.raises(StoreError) as caught:
+                store.start_session("s1", make_script(), datetime.now(UTC))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    message = str(caught.value)
+    assert "database is locked" in message and "Another program" in message
+    assert "Move the file aside" not in message
 
 
 @pytest.mark.parametrize(
