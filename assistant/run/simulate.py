@@ -58,6 +58,8 @@ class SimulationOptions:
     db_path: Path | None = None
     """Record the session in this history database (None: no history)."""
     alerts: bool = True
+    send_alerts: bool = False
+    """Send real alerts through the script's channels; otherwise they are logged as simulated."""
     cache_dir: Path | None = None
 
 
@@ -85,6 +87,7 @@ def simulate_session(
         ),
         log_path=options.log_path, db_path=options.db_path,
         record_history=options.db_path is not None, alerts=options.alerts,
+        simulated_alerts=not options.send_alerts,
     )
     if on_wired is not None:
         on_wired(wired, room, speaker)
@@ -96,6 +99,7 @@ def simulate_session(
     source = RoomMicrophone(room, clock, until_s=until_s)
     try:
         run_listening(wired.runner, source, recognizer, router, echo)
+        wired.say_undelivered_alert()
         wired.say_progress_advice()
         _let_voice_finish(wired, source, clock)
     finally:
