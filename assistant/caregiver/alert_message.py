@@ -1,18 +1,31 @@
 """What an alert says: the caregiver's sentence and the JSON payload; and the test alert.
 
-The `Alerter` (`alerts.py`) decides when to alert; this module only words and builds it.
+The `Alerter` (`alerts.py`) decides when to alert; this module words and builds an alert,
+and sends the test alert of `retrowalk alert-test` (waiting for every channel, bounded).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assistant.caregiver.delivery import AttemptReport, DeliveryResult, deliver_everywhere
-from assistant.core.clock import local_now
-from assistant.script.model import ExerciseScript
+from assistant.caregiver.channels import describe_channel
+from assistant.caregiver.delivery import STUCK_GRACE_S, AttemptReport, DeliveryWorker
+from assistant.core.clock import MonotonicClock, local_now
+from assistant.script.model import AlertChannel, ExerciseScript
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """How one channel fared: delivered or not, after how many attempts, and the last detail."""
+
+    channel: str
+    ok: bool
+    attempts: int
+    detail: str
 
 
 def alert_sentence(kind: str, walker: str, reason: str = "") -> str:
@@ -84,3 +97,36 @@ def to_json(payload: Mapping[str, Any]) -> str:
 def attempt_detail(attempt: AttemptReport) -> str:
     """An attempt's `detail` in the log: "attempt 2 of 4: HTTP 500"."""
     return f"attempt {attempt.number} of {attempt.total}: {attempt.detail}"
+
+
+def deliver_everywhere(
+    channels: Sequence[AlertChannel],
+    kind: str,
+    payload_json: str,
+    report: Callable[[AttemptReport], None],
+    base_delay_s: float = 1.0,
+) -> list[DeliveryResult]:
+    """Deliver one alert to every channel, in real time, and wait for it; one result each.
+
+    For `alert-test`: the wait is bounded by every attempt's deadline and every backoff."""
+    finals: dict[int, AttemptReport] = {}
+
+    def keep(attempt: AttemptReport) -> None:
+        if attempt.final:
+            finals[attempt.channel_index] = attempt
+        report(attempt)
+
+    worker = DeliveryWorker(MonotonicClock(), keep, base_delay_s)
+    worker.submit(kind, channels, payload_json)
+    worker.close(sum(_longest_delivery_s(channel, base_delay_s) for channel in channels))
+    return [
+        DeliveryResult(describe_channel(channel), finals[index].ok, finals[index].number,
+                       finals[index].detail)
+        for index, channel in enumerate(channels)
+    ]
+
+
+def _longest_delivery_s(channel: AlertChannel, base_delay_s: float) -> float:
+    attempts = 1 + max(channel.retries, 0)
+    backoff_s = base_delay_s * (2 ** (attempts - 1) - 1)
+    return attempts * (channel.timeout_s + STUCK_GRACE_S) + backoff_s + 1.0

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from assistant.caregiver.channels import deliver, describe_channel
 from assistant.core.clock import Clock
+from assistant.core.errors import AlertError
 from assistant.script.model import AlertChannel
 
 _LOGGER = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ _LOGGER = logging.getLogger(__name__)
 #: How often (real seconds) the worker looks at the session's clock while a retry waits.
 _POLL_S = 0.05
 #: Beyond its deadline, how long an attempt may run before the worker is declared stuck.
-_STUCK_GRACE_S = 2.0
+STUCK_GRACE_S = 2.0
 #: At close, how long to wait for a report being written when the drain time is up.
 _REPORT_WAIT_S = 1.0
 
@@ -48,16 +49,6 @@ class AttemptReport:
     at_s: float
     final: bool
     """True when no more attempts follow for this alert on this channel."""
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    """How one channel fared: delivered or not, after how many attempts, and the last detail."""
-
-    channel: str
-    ok: bool
-    attempts: int
-    detail: str
 
 
 @dataclass(order=True)
@@ -169,9 +160,11 @@ class DeliveryWorker:
         return max(now_s, clock_s + time.monotonic() - real_s)
 
     def _supervise_locked(self) -> None:
+        if self._thread is None and not self._queue:
+            return  # nothing was ever sent: no worker is needed yet
         alive = self._thread is not None and self._thread.is_alive()
         stuck = self._busy is not None and not self._reporting and (
-            time.monotonic() > self._busy_deadline_s + _STUCK_GRACE_S)
+            time.monotonic() > self._busy_deadline_s + STUCK_GRACE_S)
         if alive and not stuck:
             return
         if stuck and self._busy is not None:
@@ -209,9 +202,11 @@ class DeliveryWorker:
     def _try(self, job: _Job) -> tuple[bool, str]:
         try:
             return True, self._attempt(job.channel, job.payload_json)
+        except AlertError as err:
+            return False, _printable_line(str(err)) or "failed"
         except Exception as err:  # every failure, ours or foreign, is a failed attempt
-            text = str(err).strip().splitlines()
-            return False, text[0] if text else type(err).__name__
+            text = _printable_line(str(err))
+            return False, f"{type(err).__name__}: {text}" if text else type(err).__name__
 
     def _finish(self, generation: int, job: _Job, ok: bool, detail: str) -> None:
         with self._cond:
@@ -268,36 +263,7 @@ class DeliveryWorker:
             _LOGGER.exception("could not report an alert attempt")
 
 
-def deliver_everywhere(
-    channels: Sequence[AlertChannel],
-    kind: str,
-    payload_json: str,
-    report: Callable[[AttemptReport], None],
-    base_delay_s: float = 1.0,
-) -> list[DeliveryResult]:
-    """Deliver one alert to every channel, in real time, and wait for it; one result each.
-
-    For `alert-test`: the wait is bounded by every attempt's deadline and every backoff."""
-    from assistant.core.clock import MonotonicClock
-
-    finals: dict[int, AttemptReport] = {}
-
-    def keep(attempt: AttemptReport) -> None:
-        if attempt.final:
-            finals[attempt.channel_index] = attempt
-        report(attempt)
-
-    worker = DeliveryWorker(MonotonicClock(), keep, base_delay_s)
-    worker.submit(kind, channels, payload_json)
-    worker.close(sum(_longest_delivery_s(channel, base_delay_s) for channel in channels))
-    return [
-        DeliveryResult(describe_channel(channel), finals[index].ok, finals[index].number,
-                       finals[index].detail)
-        for index, channel in enumerate(channels)
-    ]
-
-
-def _longest_delivery_s(channel: AlertChannel, base_delay_s: float) -> float:
-    attempts = 1 + max(channel.retries, 0)
-    backoff_s = base_delay_s * (2 ** (attempts - 1) - 1)
-    return attempts * (channel.timeout_s + _STUCK_GRACE_S) + backoff_s + 1.0
+def _printable_line(text: str) -> str:
+    """The first line of `text`, control characters replaced: it goes to logs and screens."""
+    lines = text.strip().splitlines()
+    return "".join(c if c.isprintable() else "?" for c in lines[0]) if lines else ""

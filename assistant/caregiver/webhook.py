@@ -63,7 +63,8 @@ class _DeadlineConnection(http.client.HTTPConnection):
         self._deadline_s, self._tls = deadline_s, tls
 
     def connect(self) -> None:
-        # Name resolution is bounded by the system resolver, not by this deadline.
+        # Name resolution is bounded by the system resolver, not by this deadline: the
+        # delivery worker's supervisor abandons an attempt stuck past its deadline.
         raw = socket.create_connection((self.host, self.port), _time_left_s(self._deadline_s))
         if self._tls is not None:
             raw.settimeout(_time_left_s(self._deadline_s))
@@ -104,6 +105,10 @@ def post_json(url: str, payload_json: str, deadline_s: float) -> int:
 
 
 def _name(err: BaseException) -> str:
-    """A foreign error in one short line: its class and, when it has one, its message."""
+    """A foreign error in one short printable line: its class and, if any, its message.
+
+    The message may quote what a stranger's server sent: control bytes must not reach a
+    terminal or the log as they are."""
     text = str(err).strip().splitlines()[0][:120] if str(err).strip() else ""
+    text = "".join(char if char.isprintable() else "?" for char in text).strip()
     return f"{type(err).__name__}: {text}" if text else type(err).__name__

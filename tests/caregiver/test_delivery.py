@@ -117,7 +117,8 @@ def test_every_foreign_exception_is_a_failed_attempt() -> None:
     worker = DeliveryWorker(SimulatedClock(), reports.append, 0.0, attempt=broken)
     worker.submit("help", (AlertChannel("file", path="x", retries=0),), "{}")
     assert worker.close(BOUND_S)
-    assert [(r.ok, r.detail, r.final) for r in reports] == [(False, "a bug in a channel", True)]
+    assert [(r.ok, r.detail, r.final) for r in reports] == [
+        (False, "ValueError: a bug in a channel", True)]
 
 
 def test_retries_wait_on_the_session_clock() -> None:
@@ -173,3 +174,37 @@ def test_a_good_webhook_still_delivers_within_its_deadline() -> None:
         channel = AlertChannel("webhook", url=receiver.url, timeout_s=DEADLINE_S)
         assert deliver(channel, '{"kind": "test"}') == "HTTP 200"
     assert receiver.bodies == [{"kind": "test"}]
+
+
+def test_an_attempt_stuck_past_its_deadline_is_abandoned_and_the_retry_made() -> None:
+    release, started = threading.Event(), threading.Event()
+    reports: list[AttemptReport] = []
+    calls: list[int] = []
+
+    def attempt(channel: AlertChannel, payload_json: str) -> str:
+        calls.append(len(calls) + 1)
+        started.set()
+        if len(calls) == 1:
+            release.wait(BOUND_S)  # stuck beyond any deadline, as a hung name lookup is
+        return "delivered"
+
+    channel = AlertChannel("file", path="unused", timeout_s=0.1, retries=1)
+    worker = DeliveryWorker(SimulatedClock(), reports.append, 0.0, attempt=attempt)
+    worker.submit("help", (channel,), "{}")
+    assert started.wait(BOUND_S)
+    give_up_s = time.monotonic() + BOUND_S
+    while len(reports) < 2 and time.monotonic() < give_up_s:
+        worker.supervise()  # the alerter does this on every session event
+        time.sleep(0.05)
+    release.set()
+    assert worker.close(BOUND_S)
+    assert [(r.number, r.ok) for r in reports] == [(1, False), (2, True)]
+    assert "did not end by its deadline" in reports[0].detail
+
+
+def test_what_a_stranger_sent_reaches_the_log_printable() -> None:
+    with BadServer("garbage") as server:
+        channel = AlertChannel("webhook", url=server.url, timeout_s=DEADLINE_S, retries=0)
+        (attempt,) = alert_attempts(channel)
+    detail = str(attempt["detail"])
+    assert detail.isprintable() and "not-a-web-server" in detail
