@@ -7,7 +7,7 @@ live one, faster than real time, and its event log is deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from assistant.audio.echo import EchoGuard
 from assistant.audio.speakers import RoomMicrophone, RoomSpeaker, VirtualRoom
 from assistant.core.clock import SimulatedClock
 from assistant.core.errors import RetroWalkError
-from assistant.core.events import SessionEvent
+from assistant.core.events import AudioChunk, SessionEvent
 from assistant.core.intents import load_phrase_table
 from assistant.hearing.decider import IntentDecider
 from assistant.hearing.own_words import OwnWords
@@ -30,6 +30,8 @@ from assistant.speaking.voice import CueRenderer, chime_samples, make_renderer
 
 #: Room left after the recording for the session to finish (prompts re-asked, cool-down).
 EXTRA_S = 600.0
+#: Real seconds an alert attempt may hold the simulated clock (each attempt has its deadline).
+ALERT_SETTLE_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def simulate_session(
     until_s = len(walker) / room.rate_hz + script.total_s + script.safety.emergency_max_s + EXTRA_S
     source = RoomMicrophone(room, clock, until_s=until_s)
     try:
-        run_listening(wired.runner, source, recognizer, router, echo)
+        run_listening(wired.runner, _AlertPaced(source, wired), recognizer, router, echo)
         wired.say_undelivered_alert()
         wired.say_progress_advice()
         _let_voice_finish(wired, source, clock)
@@ -106,6 +108,28 @@ def simulate_session(
         wired.close()
     return SimulationResult(list(wired.events.events), room.room_audio(),
                             wired.session.summary, clock.now_s())
+
+
+class _AlertPaced:
+    """The room's microphone, holding time until every alert attempt due has been made.
+
+    With `--send-alerts`, a real attempt takes real time while the simulated clock would
+    race on: holding it makes each attempt, its retries and what the walker hears of them
+    land at the same simulated times on every run (each attempt is bounded by its deadline)."""
+
+    def __init__(self, source: RoomMicrophone, wired: WiredSession) -> None:
+        self._source, self._wired = source, wired
+
+    def chunks(self) -> Iterator[AudioChunk]:
+        for chunk in self._source.chunks():
+            # The clock has moved on to the chunk's end: what came due by then is done
+            # (and its news queued for the session) before the loop acts on the chunk.
+            if self._wired.alerter is not None:
+                self._wired.alerter.settle(ALERT_SETTLE_S)
+            yield chunk
+
+    def close(self) -> None:
+        self._source.close()
 
 
 def check_output_folder(path: Path) -> None:
