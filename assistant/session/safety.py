@@ -113,9 +113,9 @@ class SafetyFlow:
 
     def alert_outcome(self, reached: bool) -> None:
         """News of the urgent alert: in `emergency`, the walker hears at once what it means."""
-        changed = reached != self._caregiver_reached
+        before = self.emergency_words()
         self._caregiver_reached = reached
-        if changed and self.state == EMERGENCY:
+        if self.state == EMERGENCY and self.emergency_words() != before:
             self._say_emergency_words()
 
     def emergency_words(self) -> str:

@@ -288,7 +288,11 @@ def test_the_emergency_words_follow_the_news_of_the_alert() -> None:
     run.say("help")
     run.advance(10.5)
     assert run.texts("safety")[-1] == cues.EMERGENCY
-    run.session.alert_outcome(False)  # every channel failed
+    said = len(run.texts())
+    run.session.alert_outcome(True)  # delivered: nothing new to say
+    run._collect()
+    assert len(run.texts()) == said
+    run.session.alert_outcome(False)  # a later alert: every channel failed
     run._collect()
     assert run.texts("safety")[-1] == cues.ALERT_UNREACHED
     run.advance(30)
