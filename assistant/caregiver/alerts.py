@@ -156,6 +156,9 @@ class Alerter:
         if end_reason == EndReason.HEARING_LOST:
             self.alert("hearing_lost", self._last_error or trigger)
         elif end_reason == EndReason.EMERGENCY_CANCELLED:
+            # A call for help still waiting to be retried would arrive after the all-clear.
+            self._worker.cancel(tuple(EMERGENCY_ALERTS.values()),
+                                "was not made: the walker called the emergency off")
             self.alert("all_clear", trigger)
         elif end_reason is None or end_reason in ABORTED_ENDS:
             self.alert("session_aborted", trigger)
@@ -232,7 +235,8 @@ class Alerter:
     def _deliver_in_background(self, payload: Mapping[str, Any]) -> None:
         kind, channels = str(payload["kind"]), self._script.alerts
         if not channels:
-            self._log_attempt("none", False, "no alert channel is configured in the script")
+            self._log_attempt("none", False, "no alert channel is configured in the script",
+                              {"kind": kind, "simulated": self._simulated})
             self._note_outcome(kind, False)
         elif self._simulated:
             for channel in channels:

@@ -102,6 +102,15 @@ class DeliveryWorker:
             self._cond.notify_all()
         self._report_orphans()
 
+    def cancel(self, kinds: Sequence[str], why: str) -> None:
+        """Drop the waiting attempts of these kinds of alert, each reported as not made."""
+        with self._cond:
+            dropped = sorted(job for job in self._queue if job.kind in kinds)
+            self._queue = [job for job in self._queue if job.kind not in kinds]
+            heapq.heapify(self._queue)
+        for job in dropped:
+            self._give_up(job, why)
+
     def supervise(self) -> None:
         """Replace a worker that died or is stuck past its attempt's deadline."""
         with self._cond:

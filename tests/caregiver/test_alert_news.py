@@ -151,3 +151,19 @@ def test_a_simulated_session_sends_nothing_and_says_so(tmp_path: Path) -> None:
     attempts = alerts_of(wired)
     assert attempts and all(a["simulated"] is True and a["ok"] is True for a in attempts)
     assert all(a["detail"] == SIMULATED_DETAIL for a in attempts)
+
+
+def test_a_call_for_help_waiting_for_its_retry_is_dropped_when_the_walker_cancels() -> None:
+    clock = SimulatedClock()
+    channel = AlertChannel("webhook", url=closed_port_url(), timeout_s=0.5, retries=2)
+    wired = wire(script_with(channel), clock)
+    try:
+        # help at 2 s, the alert at 12 s, retried at 13 and 15 s: "cancel" comes at 14 s.
+        drive(wired, clock, {2.0: "help", 14.0: "cancel"})
+    finally:
+        wired.close()
+    attempts = [(a["kind"], a["attempt"], str(a["detail"])) for a in alerts_of(wired)]
+    help_attempts = [a for a in attempts if a[0] == "help"]
+    assert [number for _, number, _ in help_attempts] == [1, 2, 3]
+    assert "called the emergency off" in help_attempts[-1][2]
+    assert [kind for kind, _, _ in attempts[len(help_attempts):]] == ["all_clear"] * 3
