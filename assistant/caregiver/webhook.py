@@ -98,6 +98,8 @@ def post_json(url: str, payload_json: str, deadline_s: float) -> int:
             connection.close()
     except TimeoutError as err:
         raise AlertError("webhook did not answer in time") from err
+    except http.client.InvalidURL as err:
+        raise AlertError(f"webhook url cannot be used: {_name(err)}") from err
     except http.client.HTTPException as err:
         raise AlertError(f"webhook did not answer as an HTTP server ({_name(err)})") from err
     except (OSError, ValueError) as err:
