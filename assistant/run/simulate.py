@@ -121,12 +121,18 @@ class _AlertPaced:
         self._source, self._wired = source, wired
 
     def chunks(self) -> Iterator[AudioChunk]:
-        for chunk in self._source.chunks():
-            # The clock has moved on to the chunk's end: what came due by then is done
-            # (and its news queued for the session) before the loop acts on the chunk.
-            if self._wired.alerter is not None:
-                self._wired.alerter.settle(ALERT_SETTLE_S)
+        inner = iter(self._source.chunks())
+        while True:
+            self._settle()  # what the last chunk set off is done at its time, not later
+            chunk = next(inner, None)
+            if chunk is None:
+                return
+            self._settle()  # what came due as the clock moved on is done before it is heard
             yield chunk
+
+    def _settle(self) -> None:
+        if self._wired.alerter is not None:
+            self._wired.alerter.settle(ALERT_SETTLE_S)
 
     def close(self) -> None:
         self._source.close()

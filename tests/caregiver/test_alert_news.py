@@ -49,6 +49,7 @@ def drive(wired: WiredSession, clock: SimulatedClock, said: dict[float, str],
     assert alerter is not None
     runner.start()
     while not runner.finished and clock.now_s() < until_s:
+        assert alerter.settle(SETTLE_S)  # what the last step set off is done at its time
         clock.advance(STEP_S)
         name = said.get(round(clock.now_s(), 3))
         if name:
