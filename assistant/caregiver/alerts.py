@@ -91,9 +91,10 @@ class Alerter:
 
     `emit` receives one `alert` event per delivery attempt (from the delivery worker too, so
     it must be thread-safe). `on_outcome(kind, reached)` hears, for an urgent alert, when
-    the news changes: False once every channel has failed with nothing delivered (or none is
-    set up), True once one has delivered (also from the worker: hand it to the loop's
-    thread). `clock` times retries and stamps the events; without it, the latest event's time.
+    the news changes: False once every channel has failed at least once with nothing
+    delivered (or none is set up; retries go on), True once one has delivered (also from
+    the worker: hand it to the loop's thread). `clock` times retries and stamps the events;
+    without it, the latest event's time, moved on in real time.
     """
 
     def __init__(
@@ -123,9 +124,8 @@ class Alerter:
         self._last_sent_t_s = 0.0
         self._repeat = 0
         self._reached: dict[str, bool] = {}
-        # Per kind: channels that failed at least once, and channels out of retries.
-        self._failed_once: dict[str, set[int]] = {}
-        self._failed_final: dict[str, set[int]] = {}
+        # Per kind: the channels that have failed at least once.
+        self._failed: dict[str, set[int]] = {}
 
     def on_event(self, event: SessionEvent) -> None:
         """Subscriber for the session's event fanout: remember it, and alert if it calls for it."""
@@ -173,7 +173,7 @@ class Alerter:
             self._last_kind, self._last_reason = kind, reason
             self._last_sent_t_s = self._now_s()
             self._reached.pop(kind, None)
-            self._failed_once[kind], self._failed_final[kind] = set(), set()
+            self._failed[kind] = set()
             self._start_delivery(kind, reason, repeat=0)
 
     def resend(self) -> None:
@@ -191,19 +191,12 @@ class Alerter:
             return self._reached.get(kind)
 
     def wait_for_news(self, kind: str, timeout_s: float) -> bool | None:
-        """Wait up to `timeout_s` real seconds for the first news of `kind`: True once
-        delivered, False once every channel has failed once with nothing delivered."""
+        """Wait up to `timeout_s` real seconds until `reached(kind)` is known; then it."""
         deadline_s = time.monotonic() + timeout_s
         with self._news:
-            while self._first_news(kind) is None and time.monotonic() < deadline_s:
+            while kind not in self._reached and time.monotonic() < deadline_s:
                 self._news.wait(max(deadline_s - time.monotonic(), 0.0))
-            return self._first_news(kind)
-
-    def _first_news(self, kind: str) -> bool | None:
-        if kind in self._reached:
-            return self._reached[kind]
-        failed = self._failed_once.get(kind, set())
-        return False if len(failed) >= len(self._script.alerts) else None
+            return self._reached.get(kind)
 
     @property
     def urgent_kind(self) -> str:
@@ -253,14 +246,13 @@ class Alerter:
         self._log_attempt(attempt.channel, attempt.ok, attempt_detail(attempt), extra,
                           attempt.at_s)
         with self._news:
+            failed = self._failed.setdefault(attempt.kind, set())
             if not attempt.ok:
-                self._failed_once.setdefault(attempt.kind, set()).add(attempt.channel_index)
-            if not attempt.ok and attempt.final:
-                self._failed_final.setdefault(attempt.kind, set()).add(attempt.channel_index)
-            # Nobody reached: every channel has run out of retries, nothing was delivered.
-            gave_up = len(self._failed_final.get(attempt.kind, ())) >= len(self._script.alerts)
-            self._news.notify_all()
-        if attempt.ok or gave_up:
+                failed.add(attempt.channel_index)
+            # Nobody reached yet: every channel has failed (retries may still come, and a
+            # delivery then changes the news again). The walker should know at once.
+            nobody = len(failed) >= len(self._script.alerts)
+        if attempt.ok or nobody:
             self._note_outcome(attempt.kind, attempt.ok)
 
     def _note_outcome(self, kind: str, reached: bool) -> None:

@@ -79,6 +79,7 @@ class DeliveryWorker:
         self._order = itertools.count()
         self._busy: _Job | None = None
         self._busy_deadline_s = 0.0
+        self._busy_started_s = 0.0
         self._reporting = False
         self._closed = False
         self._drain_from: tuple[float, float] | None = None
@@ -201,7 +202,7 @@ class DeliveryWorker:
             while not self._closed and generation == self._generation:
                 if self._queue and self._queue[0].due_s <= self._now_s():
                     job = heapq.heappop(self._queue)
-                    self._busy = job
+                    self._busy, self._busy_started_s = job, self._now_s()
                     self._busy_deadline_s = time.monotonic() + job.channel.timeout_s
                     return job
                 # While a retry waits, the session's clock moves without telling us.
@@ -222,7 +223,7 @@ class DeliveryWorker:
             if self._closed or generation != self._generation or self._busy is not job:
                 return  # given up at close, or by the supervisor: already reported
             self._reporting = True
-            at_s = job.due_s
+            at_s = self._busy_started_s
         try:
             self._emit(job, ok, detail, at_s, final=ok or job.number >= job.total)
         finally:
