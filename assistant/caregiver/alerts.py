@@ -1,11 +1,14 @@
-"""Caregiver alerts: when to alert and what an alert says; `delivery.py` sends them.
+"""Caregiver alerts: when to alert; `alert_message.py` words them, `delivery.py` sends them.
 
 `Alerter` subscribes to the session's events (`on_event`) and alerts when the machine enters
-`emergency`, when the session ends because the assistant can no longer hear, and when a
-session ends early for a reason the walker did not choose. Delivery runs in background
-threads, one per channel, so speech and the machine are never delayed; every attempt is
-logged as an `alert` event. If no channel succeeds after an urgent alert (help, dizziness,
-lost hearing), the walker is told so, in plain words.
+`emergency`, when the session ends because the assistant can no longer hear, when a
+session ends early for a reason the walker did not choose, and (an all-clear) when the
+walker cancels an emergency. Delivery runs in one background worker, so speech and the
+machine are never delayed; every attempt is logged as an `alert` event. Whether an urgent
+alert (help, dizziness, lost hearing) reached anyone flows back through `on_outcome`, so
+that what the walker hears follows the truth; `reached(kind)` answers the same question.
+In a simulation (`simulated=True`) nothing is sent: each channel's alert is logged as
+simulated.
 
 Re-alerts while in `emergency`: the alerter keeps its own countdown on the event times
 (events carry `t`). The machine repeats its instructions every `emergency_repeat_s`, so a cue
@@ -20,25 +23,34 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from assistant.caregiver.delivery import DeliveryResult, deliver_everywhere
+from assistant.caregiver.alert_message import (
+    alert_sentence,
+    attempt_detail,
+    build_alert,
+    send_test_alert,
+    to_json,
+)
+from assistant.caregiver.channels import describe_channel
+from assistant.caregiver.delivery import AttemptReport, DeliveryWorker
 from assistant.core.clock import Clock, local_now
 from assistant.core.events import EventCallback, SessionEvent, alert_event
 from assistant.core.names import EndReason
 from assistant.script.model import ExerciseScript
-from assistant.session.end_words import end_words
+from assistant.session.cues import ALERT_UNREACHED
 from assistant.session.ending import EndingReader
+
+__all__ = ["Alerter", "alert_sentence", "build_alert", "send_test_alert"]
 
 _LOGGER = logging.getLogger(__name__)
 
 #: What the walker hears when no caregiver could be reached: calm, plain, one thing to do.
-FALLBACK_MESSAGE = (
-    "I could not reach your caregiver. If you need help, call someone or press your "
-    "emergency button."
-)
+FALLBACK_MESSAGE = ALERT_UNREACHED
+#: The detail of a simulated alert's event: what was (not) done, and how to do it for real.
+SIMULATED_DETAIL = "simulated: not sent (give --send-alerts to send real alerts)"
 #: How many of the latest events an alert carries.
 RECENT_EVENT_COUNT = 10
 #: Ends that alert as "session_aborted": nobody answered, or a pause went on too long. The
@@ -58,111 +70,77 @@ URGENT_KINDS = frozenset({"help", "dizzy_no_answer", "hearing_lost"})
 _REPEAT_TOLERANCE_S = 0.5
 
 
-def alert_sentence(kind: str, walker: str, reason: str = "") -> str:
-    """The human sentence of an alert, for a caregiver reading it on a phone."""
-    sentences = {
-        "help": f"{walker} asked for help during backward walking. Please check on them now.",
-        "dizzy_no_answer": f"{walker} felt dizzy during backward walking and did not say they "
-        "are better. Please check on them now.",
-        "hearing_lost": f"RetroWalk stopped {walker}'s session because it could no longer "
-        f"hear ({reason or 'microphone lost'}). {walker} was told to stand still. "
-        "Please check on them.",
-        "session_aborted": f"{walker}'s backward-walking session ended early "
-        f"({end_words(reason)}). You may want to check on them.",
-        "test": f"This is a test alert from RetroWalk for {walker}. No action is needed.",
-    }
-    return sentences.get(kind, f"RetroWalk alert for {walker}: {kind} ({reason}).")
+class _EventClock:
+    """Without a session clock: the latest event's time, moved on by real time since then."""
+
+    def __init__(self) -> None:
+        self._t_s, self._seen_at_s = 0.0, time.monotonic()
+
+    def saw(self, t_s: float) -> None:
+        if t_s >= self._t_s:
+            self._t_s, self._seen_at_s = t_s, time.monotonic()
+
+    def now_s(self) -> float:
+        return self._t_s + time.monotonic() - self._seen_at_s
 
 
-def build_alert(
-    kind: str,
-    script: ExerciseScript,
-    session_id: str,
-    session_t_s: float,
-    wall_time: datetime,
-    recent_events: Sequence[Mapping[str, Any]] = (),
-    reason: str = "",
-    repeat: int = 0,
-) -> dict[str, Any]:
-    """The alert as a JSON-ready mapping: who, what, a sentence, when, which session, context."""
-    return {
-        "retrowalk_alert": 1,
-        "kind": kind,
-        "walker": script.walker,
-        "message": alert_sentence(kind, script.walker, reason),
-        "reason": reason,
-        "time": wall_time.isoformat(timespec="seconds"),
-        "session_t_s": round(session_t_s, 3),
-        "session_id": session_id,
-        "script": {"name": script.name, "source": script.source},
-        "repeat": repeat,
-        "recent_events": [dict(record) for record in recent_events],
-    }
-
-
-def send_test_alert(
-    script: ExerciseScript,
-    base_delay_s: float = 1.0,
-    report_attempt: Callable[[str, bool, str], None] | None = None,
-    wall_clock: Callable[[], datetime] = local_now,
-) -> list[DeliveryResult]:
-    """Send a "test" alert through every channel of the script; one result per channel."""
-    now = wall_clock()
-    payload = build_alert("test", script, f"test-{now:%Y%m%d-%H%M%S}", 0.0, now)
-    return deliver_everywhere(
-        script.alerts, payload, report_attempt or (lambda *_: None), base_delay_s
-    )
 
 
 class Alerter:
     """Watches a session's events and alerts the caregiver when the walker may need someone.
 
-    `emit` receives one `alert` event per delivery attempt (it is called from delivery
-    threads, so it must be thread-safe); `tell_walker` receives the fallback sentence when
-    no channel delivered an urgent alert (also from a delivery thread: queue it for the voice).
-    `clock` stamps the alert events; without it, the latest event's time is used."""
+    `emit` receives one `alert` event per delivery attempt (from the delivery worker too, so
+    it must be thread-safe). `on_outcome(kind, reached)` hears, for an urgent alert, when
+    the news changes: False once every channel has failed at least once with nothing
+    delivered (or none is set up; retries go on), True once one has delivered (also from
+    the worker: hand it to the loop's thread). `clock` times retries and stamps the events;
+    without it, the latest event's time, moved on in real time.
+    """
 
     def __init__(
         self,
         script: ExerciseScript,
         emit: EventCallback,
-        tell_walker: Callable[[str], None],
+        on_outcome: Callable[[str, bool], None],
         session_id: str,
         wall_clock: Callable[[], datetime] = local_now,
         clock: Clock | None = None,
         base_delay_s: float = 1.0,
+        simulated: bool = False,
     ) -> None:
-        self._script = script
-        self._emit = emit
-        self._tell_walker = tell_walker
-        self._session_id = session_id
-        self._wall_clock = wall_clock
-        self._clock = clock
-        self._base_delay_s = base_delay_s
+        self._script, self._emit, self._on_outcome = script, emit, on_outcome
+        self._session_id, self._wall_clock, self._clock = session_id, wall_clock, clock
+        self._simulated = simulated
+        self._event_clock = _EventClock()
+        self._worker = DeliveryWorker(clock or self._event_clock, self._on_attempt, base_delay_s)
         self._ending_reader = EndingReader()
         self._lock = threading.RLock()
+        self._news = threading.Condition(self._lock)
         self._recent: deque[dict[str, Any]] = deque(maxlen=RECENT_EVENT_COUNT)
-        self._threads: list[threading.Thread] = []
         self._last_t_s = 0.0
         self._last_error = ""
         self._in_emergency = False
-        self._last_kind = ""
-        self._last_reason = ""
+        self._last_kind = self._last_reason = ""
         self._last_sent_t_s = 0.0
         self._repeat = 0
-        self._walker_told = False
+        self._reached: dict[str, bool] = {}
+        # Per kind: the channels that have failed at least once.
+        self._failed: dict[str, set[int]] = {}
 
     def on_event(self, event: SessionEvent) -> None:
         """Subscriber for the session's event fanout: remember it, and alert if it calls for it."""
         with self._lock:
             self._recent.append(event.to_record())
             self._last_t_s = max(self._last_t_s, event.t_s)
+            self._event_clock.saw(event.t_s)
             if event.type == "error":
                 self._last_error = str(event.fields.get("message", ""))
             elif event.type == "state":
                 self._on_state(event)
             elif event.type != "alert" and self._repeat_due(event.t_s):
                 self.resend()
+        if event.type != "alert":
+            self._worker.supervise()
 
     def _on_state(self, event: SessionEvent) -> None:
         dest = str(event.fields.get("to", ""))
@@ -177,6 +155,11 @@ class Alerter:
             return
         if end_reason == EndReason.HEARING_LOST:
             self.alert("hearing_lost", self._last_error or trigger)
+        elif end_reason == EndReason.EMERGENCY_CANCELLED:
+            # A call for help still waiting to be retried would arrive after the all-clear.
+            self._worker.cancel(tuple(EMERGENCY_ALERTS.values()),
+                                "was not made: the walker called the emergency off")
+            self.alert("all_clear", trigger)
         elif end_reason is None or end_reason in ABORTED_ENDS:
             self.alert("session_aborted", trigger)
 
@@ -189,6 +172,8 @@ class Alerter:
         with self._lock:
             self._last_kind, self._last_reason = kind, reason
             self._last_sent_t_s = self._now_s()
+            self._reached.pop(kind, None)
+            self._failed[kind] = set()
             self._start_delivery(kind, reason, repeat=0)
 
     def resend(self) -> None:
@@ -200,12 +185,35 @@ class Alerter:
             self._last_sent_t_s = self._now_s()
             self._start_delivery(self._last_kind, self._last_reason, repeat=self._repeat)
 
-    def close(self, timeout_s: float = 30.0) -> bool:
-        """Wait up to `timeout_s` for pending deliveries; True when all have finished."""
+    def reached(self, kind: str) -> bool | None:
+        """Has an alert of `kind` been delivered? None while no answer is known yet."""
+        with self._lock:
+            return self._reached.get(kind)
+
+    def wait_for_news(self, kind: str, timeout_s: float) -> bool | None:
+        """Wait up to `timeout_s` real seconds until `reached(kind)` is known; then it."""
         deadline_s = time.monotonic() + timeout_s
-        for thread in list(self._threads):
-            thread.join(max(deadline_s - time.monotonic(), 0.0))
-        return not any(thread.is_alive() for thread in self._threads)
+        with self._news:
+            while kind not in self._reached and time.monotonic() < deadline_s:
+                self._news.wait(max(deadline_s - time.monotonic(), 0.0))
+            return self._reached.get(kind)
+
+    @property
+    def urgent_kind(self) -> str:
+        """The kind of the latest alert, when it is urgent; else ""."""
+        with self._lock:
+            return self._last_kind if self._last_kind in URGENT_KINDS else ""
+
+    def settle(self, timeout_s: float) -> bool:
+        """Wait until every attempt due by the clock has been made and logged (for callers
+        that move a simulated clock and want a log that is the same every time)."""
+        return self._worker.wait_settled(timeout_s)
+
+    def close(self, timeout_s: float = 30.0) -> bool:
+        """Wait up to `timeout_s` for pending deliveries, then log what was not delivered.
+
+        True when every attempt was made in time."""
+        return self._worker.close(timeout_s)
 
     def _now_s(self) -> float:
         return self._clock.now_s() if self._clock is not None else self._last_t_s
@@ -218,36 +226,54 @@ class Alerter:
         self._deliver_in_background(payload)
 
     def _deliver_in_background(self, payload: Mapping[str, Any]) -> None:
-        # Not a daemon: an alert on its way should outlive a session that is closing.
-        thread = threading.Thread(
-            target=self._deliver, args=(payload,), name=f"alert-{payload['kind']}",
-            daemon=False,
-        )
-        self._threads.append(thread)
-        thread.start()
+        kind, channels = str(payload["kind"]), self._script.alerts
+        if not channels:
+            self._log_attempt("none", False, "no alert channel is configured in the script",
+                              {"kind": kind, "simulated": self._simulated})
+            self._note_outcome(kind, False)
+        elif self._simulated:
+            for channel in channels:
+                self._log_attempt(describe_channel(channel), True, SIMULATED_DETAIL,
+                                  {"kind": kind, "simulated": True})
+            self._note_outcome(kind, True)
+        else:
+            self._worker.submit(kind, channels, to_json(payload), self._now_s())
 
-    def _deliver(self, payload: Mapping[str, Any]) -> None:
-        results = deliver_everywhere(
-            self._script.alerts, payload, self._report_attempt, self._base_delay_s
-        )
-        if not results:
-            self._report_attempt("none", False, "no alert channel is configured in the script")
-        if payload["kind"] not in URGENT_KINDS:
-            return
-        with self._lock:
-            if any(result.ok for result in results):
-                self._walker_told = False
-                return
-            # Told once per run of failures: repeating it every re-alert would drown the
-            # emergency instructions.
-            first_failure, self._walker_told = not self._walker_told, True
-        if results:  # with no channel set up at all, the log's alert event says so quietly
-            _LOGGER.warning("no alert channel delivered the %s alert", payload["kind"])
-        if first_failure:
-            self._tell_walker(FALLBACK_MESSAGE)
+    def _on_attempt(self, attempt: AttemptReport) -> None:
+        """From the worker: log the attempt, and pass on what it means for the walker."""
+        extra = {"kind": attempt.kind, "attempt": attempt.number, "attempts": attempt.total,
+                 "simulated": False}
+        self._log_attempt(attempt.channel, attempt.ok, attempt_detail(attempt), extra,
+                          attempt.at_s)
+        with self._news:
+            failed = self._failed.setdefault(attempt.kind, set())
+            if not attempt.ok:
+                failed.add(attempt.channel_index)
+            # Nobody reached yet: every channel has failed (retries may still come, and a
+            # delivery then changes the news again). The walker should know at once.
+            nobody = len(failed) >= len(self._script.alerts)
+        if attempt.ok or nobody:
+            self._note_outcome(attempt.kind, attempt.ok)
 
-    def _report_attempt(self, channel: str, ok: bool, detail: str) -> None:
+    def _note_outcome(self, kind: str, reached: bool) -> None:
+        with self._news:
+            before = self._reached.get(kind)
+            if before is True or before == reached:
+                return  # once delivered, a later failed resend changes nothing
+            self._reached[kind] = reached
+            self._news.notify_all()
+        if not reached and kind in URGENT_KINDS:
+            _LOGGER.warning("no alert channel delivered the %s alert", kind)
+        if kind in URGENT_KINDS:
+            try:
+                self._on_outcome(kind, reached)
+            except Exception:  # the news is also in the log: never let it stop delivery
+                _LOGGER.exception("could not pass on the news of the %s alert", kind)
+
+    def _log_attempt(self, channel: str, ok: bool, detail: str,
+                     extra: Mapping[str, Any] | None = None, at_s: float | None = None) -> None:
+        t_s = self._now_s() if at_s is None else at_s
         try:
-            self._emit(alert_event(self._now_s(), channel, ok, detail))
+            self._emit(alert_event(t_s, channel, ok, detail, extra))
         except Exception:  # a broken log must never stop an alert on its way
             _LOGGER.exception("could not log an alert attempt")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.caregiver.history import HistoryStore
 from assistant.caregiver.records import SessionRecord
@@ -108,25 +108,36 @@ def safety_notes(store: HistoryStore, sessions: Sequence[SessionRecord]) -> list
     for session in reversed(sessions):
         if not session.safety_events:
             continue
-        for record in store.events(session.id):
+        records = store.events(session.id)
+        for at, record in enumerate(records):
             when = session.started_at + timedelta(seconds=float(record["t"]))
-            what = _safety_text(record)
+            what = _safety_text(record, records, at)
             if what:
                 rows.append([f"{when:%a %d %b %Y %H:%M}", what])
     return rows
 
 
-def _safety_text(record: dict[str, object]) -> str:
+def _safety_text(record: dict[str, Any], records: Sequence[dict[str, Any]], at: int) -> str:
     if record["type"] == "intent" and record.get("intent") in SAFETY_EVENT_INTENTS:
         said = _SAFETY_WORDS[IntentName(str(record["intent"]))]
         return f'The walker {said} ("{record.get("text", "")}").'
     if record["type"] == "error":
         return f"The assistant could not hear any more: {record.get('message', '')}"
     if record["type"] == "state" and record.get("to") == "emergency":
-        return "The caregiver was alerted."
+        return _emergency_alert_text(records[at + 1:])
     if record["type"] == "alert" and record.get("ok") is False:
         return f"An alert could not be delivered ({record.get('channel')}: {record.get('detail')})."
     return ""
+
+
+def _emergency_alert_text(later: Sequence[dict[str, Any]]) -> str:
+    """Whether the emergency's alert was delivered, from the alert events that followed it."""
+    alerts = [r for r in later if r["type"] == "alert" and r.get("kind") != "all_clear"]
+    if any(r.get("ok") is True and not r.get("simulated") for r in alerts):
+        return "The caregiver was alerted."
+    if any(r.get("simulated") for r in alerts):
+        return "An alert was simulated (a simulated session: nothing was sent)."
+    return "The caregiver could not be alerted: no alert was delivered."
 
 
 def draw_charts(data: ReportData, out_dir: Path) -> dict[str, Path]:

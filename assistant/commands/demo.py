@@ -28,6 +28,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--echo-gain", type=float, default=0.3, metavar="G",
                         help="how much of the assistant's voice reaches the microphone "
                         "(default: %(default)s)")
+    parser.add_argument("--send-alerts", action="store_true",
+                        help="send real caregiver alerts through the script's channels "
+                        "(default: log them as simulated, send nothing)")
     return parser
 
 
@@ -53,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     result = simulate.simulate_session(
         script, silence(1.0),
         simulate.SimulationOptions(echo_gain=args.echo_gain, engine=args.engine, log_path=args.log,
-                          alerts=bool(script.alerts)),
+                                   alerts=bool(script.alerts), send_alerts=args.send_alerts),
         on_wired=join_in,
     )
     for line in transcript_lines(result.events, walkers[0].said if walkers else []):

@@ -33,6 +33,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     add_recognizer_options(parser)
     parser.add_argument("--db", metavar="FILE", type=Path, default=None,
                         help="record the session in this history database")
+    parser.add_argument("--send-alerts", action="store_true",
+                        help="send real caregiver alerts through the script's channels "
+                        "(default: log them as simulated, send nothing)")
     return parser
 
 
@@ -51,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     result = simulate.simulate_session(
         script, walker,
         simulate.SimulationOptions(echo_gain=args.echo_gain, engine=args.engine,
-                          vosk_model=args.vosk_model, log_path=args.log, db_path=args.db),
+                          vosk_model=args.vosk_model, log_path=args.log, db_path=args.db,
+                                   send_alerts=args.send_alerts),
     )
     if args.log is None:
         for event in result.events:

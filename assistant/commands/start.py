@@ -114,6 +114,7 @@ def _run_console(args: argparse.Namespace, script: ExerciseScript) -> int:
         try:
             run_console(wired.runner, load_phrase_table(script.language), clock,
                         stdin_reader(), lambda seconds: time.sleep(seconds / args.speed), screen)
+            wired.say_undelivered_alert()
             wired.say_progress_advice()
         finally:
             wired.close()

@@ -131,8 +131,11 @@ def intent_event(t_s: float, intent: str, text: str) -> SessionEvent:
     return SessionEvent("intent", t_s, {"intent": intent, "text": text})
 
 
-def alert_event(t_s: float, channel: str, ok: bool, detail: str) -> SessionEvent:
-    return SessionEvent("alert", t_s, {"channel": channel, "ok": ok, "detail": detail})
+def alert_event(t_s: float, channel: str, ok: bool, detail: str,
+                extra: Mapping[str, Any] | None = None) -> SessionEvent:
+    """One alert attempt; `extra` extends the contract (`kind`, `attempt`, `simulated`...)."""
+    return SessionEvent("alert", t_s, {"channel": channel, "ok": ok, "detail": detail,
+                                       **(extra or {})})
 
 
 def error_event(t_s: float, message: str) -> SessionEvent:

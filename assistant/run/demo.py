@@ -90,7 +90,9 @@ def _describe(event: SessionEvent) -> str | None:
     if event.type == "state":
         return f"  state     {fields['from']} -> {fields['to']} ({fields['trigger']})"
     if event.type == "alert":
-        return f"  alert     {fields['channel']}: {'sent' if fields['ok'] else 'failed'}"
+        outcome = "simulated, not sent" if fields.get("simulated") else (
+            "sent" if fields["ok"] else "failed")
+        return f"  alert     {fields['channel']}: {outcome}"
     if event.type == "error":
         return f"  error     {fields['message']}"
     return None

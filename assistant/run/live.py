@@ -79,6 +79,7 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
         router = TranscriptRouter(wired.runner, IntentDecider(table), wired.events.emit, echo,
                                   OwnWords(table))
         run_listening(wired.runner, source, recognizer, router, echo, wait_for_voice)
+        wired.say_undelivered_alert()
         wired.say_progress_advice()
         wait_for_voice()
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 from collections.abc import Callable
+from functools import partial
 from typing import Protocol
 
 from assistant.core.clock import Clock
@@ -50,6 +51,7 @@ class SessionLike(Protocol):
     def speech_finished(self, at_s: float) -> None: ...
     def take_cues(self) -> list[Cue]: ...
     def tell_walker(self, text: str) -> None: ...
+    def alert_outcome(self, reached: bool) -> None: ...
 
     @property
     def finished(self) -> bool: ...
@@ -78,7 +80,7 @@ class SessionRunner:
         self._clock = clock
         self._emit = emit
         # Messages from other threads (the alerter) wait here for the loop's thread.
-        self._notices: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._notices: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         #: Told the reason when the session ends by the safe path for a reason the alerter's
         #: own rules do not alert on (a fault, a signal); the wiring points it at the alerter.
         self.on_unplanned_end: Callable[[str], None] | None = None
@@ -107,7 +109,7 @@ class SessionRunner:
     def step(self) -> None:
         """Advance the session's countdowns and keep the voice going."""
         while not self._notices.empty():
-            self.session.tell_walker(self._notices.get())
+            self._notices.get()()
         self.session.tick()
         self._speak_queued_cues()
         self.output.update()
@@ -116,7 +118,11 @@ class SessionRunner:
 
     def tell_walker(self, text: str) -> None:
         """Thread-safe: say `text` at the next step (used by alert delivery)."""
-        self._notices.put(text)
+        self._notices.put(partial(self.session.tell_walker, text))
+
+    def alert_outcome(self, kind: str, reached: bool) -> None:
+        """Thread-safe: pass the news of an urgent alert to the session at the next step."""
+        self._notices.put(partial(self.session.alert_outcome, reached))
 
     def hearing_lost(self, reason: str) -> None:
         """Safety rule 3: the assistant can no longer hear, so the walker is told to stop.

@@ -7,7 +7,7 @@ live one, faster than real time, and its event log is deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from assistant.audio.echo import EchoGuard
 from assistant.audio.speakers import RoomMicrophone, RoomSpeaker, VirtualRoom
 from assistant.core.clock import SimulatedClock
 from assistant.core.errors import RetroWalkError
-from assistant.core.events import SessionEvent
+from assistant.core.events import AudioChunk, SessionEvent
 from assistant.core.intents import load_phrase_table
 from assistant.hearing.decider import IntentDecider
 from assistant.hearing.own_words import OwnWords
@@ -31,6 +31,8 @@ from assistant.speaking.voice import CueRenderer, chime_samples, make_renderer
 
 #: Room left after the recording for the session to finish (prompts re-asked, cool-down).
 EXTRA_S = 600.0
+#: Real seconds an alert attempt may hold the simulated clock (each attempt has its deadline).
+ALERT_SETTLE_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class SimulationOptions:
     db_path: Path | None = None
     """Record the session in this history database (None: no history)."""
     alerts: bool = True
+    send_alerts: bool = False
+    """Send real alerts through the script's channels; otherwise they are logged as simulated."""
     cache_dir: Path | None = None
 
 
@@ -85,6 +89,7 @@ def simulate_session(
         ),
         log_path=options.log_path, db_path=options.db_path,
         record_history=options.db_path is not None, alerts=options.alerts,
+        simulated_alerts=not options.send_alerts,
     )
     if on_wired is not None:
         on_wired(wired, room, speaker)
@@ -95,13 +100,42 @@ def simulate_session(
     until_s = len(walker) / room.rate_hz + script.total_s + script.safety.emergency_max_s + EXTRA_S
     source = RoomMicrophone(room, clock, until_s=until_s)
     try:
-        run_listening(wired.runner, source, recognizer, router, echo)
+        run_listening(wired.runner, _AlertPaced(source, wired), recognizer, router, echo)
+        wired.say_undelivered_alert()
         wired.say_progress_advice()
         _let_voice_finish(wired, source, clock)
     finally:
         wired.close()
     return SimulationResult(list(wired.events.events), room.room_audio(),
                             wired.session.summary, clock.now_s())
+
+
+class _AlertPaced:
+    """The room's microphone, holding time until every alert attempt due has been made.
+
+    With `--send-alerts`, a real attempt takes real time while the simulated clock would
+    race on: holding it makes each attempt, its retries and what the walker hears of them
+    land at the same simulated times on every run (each attempt is bounded by its deadline)."""
+
+    def __init__(self, source: RoomMicrophone, wired: WiredSession) -> None:
+        self._source, self._wired = source, wired
+
+    def chunks(self) -> Iterator[AudioChunk]:
+        inner = iter(self._source.chunks())
+        while True:
+            self._settle()  # what the last chunk set off is done at its time, not later
+            chunk = next(inner, None)
+            if chunk is None:
+                return
+            self._settle()  # what came due as the clock moved on is done before it is heard
+            yield chunk
+
+    def _settle(self) -> None:
+        if self._wired.alerter is not None:
+            self._wired.alerter.settle(ALERT_SETTLE_S)
+
+    def close(self) -> None:
+        self._source.close()
 
 
 def check_output_folder(path: Path) -> None:

@@ -26,6 +26,8 @@ _LOGGER = logging.getLogger(__name__)
 
 #: Seconds to wait at the end for alert deliveries still under way.
 ALERT_DRAIN_S = 30.0
+#: Beyond the channels' own deadlines, how long to wait for news of a lost-hearing alert.
+NEWS_GRACE_S = 2.0
 
 
 @dataclass
@@ -55,6 +57,19 @@ class WiredSession:
         if advice:
             self.runner.output.say(Cue(advice, CueKind.SUMMARY), self.session.voice)
 
+    def say_undelivered_alert(self) -> None:
+        """Before the program ends: when the lost-hearing alert reached nobody, say so.
+
+        Waits (bounded by the channels' deadlines) for the first attempt on every channel."""
+        alerter = self.alerter
+        if alerter is None or alerter.urgent_kind != "hearing_lost":
+            return
+        wait_s = sum(channel.timeout_s for channel in self.script.alerts) + NEWS_GRACE_S
+        if alerter.wait_for_news("hearing_lost", wait_s) is False:
+            from assistant.session.cues import ALERT_UNREACHED
+
+            self.runner.output.say(Cue(ALERT_UNREACHED, CueKind.SAFETY), self.session.voice)
+
     def close(self) -> None:
         for close in reversed(self.closers):
             try:
@@ -72,8 +87,11 @@ def wire_session(
     db_path: str | Path | None = None,
     record_history: bool = True,
     alerts: bool = True,
+    simulated_alerts: bool = False,
 ) -> WiredSession:
-    """Build the session, its runner and its listeners (log, then history, then alerts)."""
+    """Build the session, its runner and its listeners (log, then history, then alerts).
+
+    With `simulated_alerts`, alerts are logged as simulated and nothing is sent."""
     events = EventFanout()
     closers: list[Callable[[], object]] = []
     if log_path is not None:
@@ -86,7 +104,7 @@ def wire_session(
     if record_history:
         _attach_history(wired, db_path)
     if alerts:
-        _attach_alerts(wired, clock)
+        _attach_alerts(wired, clock, simulated_alerts)
     return wired
 
 
@@ -102,12 +120,12 @@ def _attach_history(wired: WiredSession, db_path: str | Path | None) -> None:
     wired.closers.append(lambda: recorder.finish(wired.session.summary.end_reason))
 
 
-def _attach_alerts(wired: WiredSession, clock: Clock) -> None:
+def _attach_alerts(wired: WiredSession, clock: Clock, simulated: bool) -> None:
     from assistant.caregiver.alerts import Alerter
 
     session_id = wired.recorder.session_id if wired.recorder is not None else "unrecorded"
-    alerter = Alerter(wired.script, wired.events.emit, wired.runner.tell_walker,
-                      session_id, clock=clock)
+    alerter = Alerter(wired.script, wired.events.emit, wired.runner.alert_outcome,
+                      session_id, clock=clock, simulated=simulated)
     wired.events.subscribe(alerter.on_event, "the caregiver alerts")
     # A fault or a signal is no end the alerter's own rules alert on: the safe path asks.
     wired.runner.on_unplanned_end = lambda reason: alerter.alert("session_aborted", reason)

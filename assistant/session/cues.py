@@ -34,6 +34,11 @@ HELP_PENDING_REMINDER = "Say cancel to call it off."
 EMERGENCY = "Help is being called. Stay where you are. Sit down if you can."
 #: With no alert channel set up, nobody is being called: the walker must not be told so.
 EMERGENCY_NO_CHANNEL = "Stay where you are. Sit down if you can. Breathe slowly."
+#: When no alert reached anyone (every channel failed, or none is set up): said instead of
+#: EMERGENCY, and to the walker whenever an urgent alert could not be delivered.
+ALERT_UNREACHED = "I could not reach your caregiver. Call someone, or press your emergency button."
+#: The emergency's end when nobody was reached.
+EMERGENCY_OVER_UNREACHED = "I will be quiet now. " + ALERT_UNREACHED
 EMERGENCY_CANCELLED = "Okay. The session has ended. Please tell your caregiver you are all right."
 EMERGENCY_OVER = "I will be quiet now. Stay seated and wait for help."
 HEARING_LOST = "Please stop and stand still. I can no longer hear you, so the session ends now."

@@ -279,7 +279,9 @@ class Session(SafetyFlow):
         if reason in _URGENT_ENDS:
             self._cues.clear()
         self._end_reason = reason
-        if reason in cues.END_TEXTS:
+        if reason == EndReason.EMERGENCY and self.emergency_words() == cues.ALERT_UNREACHED:
+            self._cues.say(cues.EMERGENCY_OVER_UNREACHED, CueKind.SAFETY)
+        elif reason in cues.END_TEXTS:
             kind = CueKind.ANSWER if reason == EndReason.ENDED_BY_WALKER else CueKind.SAFETY
             self._cues.say(cues.END_TEXTS[reason], kind)
 

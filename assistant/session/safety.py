@@ -57,6 +57,8 @@ class SafetyFlow:
     _confirming: bool
     _asking_to_end: bool
     _dizzy_seen: bool
+    #: What the alerter last said of the emergency's alert: delivered (True), not (False).
+    _caregiver_reached: bool | None = None
 
     # ----- timers of a state (dropped when the state is left) -----
 
@@ -105,12 +107,30 @@ class SafetyFlow:
         self._after(window_s, "help_window_over", once_heard=True)
 
     def enter_emergency(self, event: EventData) -> None:
-        """Calm, repeated instructions while help is called; ends by itself after a while."""
+        """Calm, repeated instructions while help is called; ends by itself after a while.
+
+        The words follow the truth: "help is being called" only while an alert may still
+        get through, "I could not reach your caregiver" once none did (`alert_outcome`)."""
         safety = self._script.safety
-        text = cues.EMERGENCY if self._script.alerts else cues.EMERGENCY_NO_CHANNEL
-        say = partial(self._cues.say, text, CueKind.SAFETY)
-        self._agenda.repeat(say, safety.emergency_repeat_s)
+        self._caregiver_reached = None
+        self._agenda.repeat(self._say_emergency_words, safety.emergency_repeat_s)
         self._after(safety.emergency_max_s, "emergency_over")
+
+    def alert_outcome(self, reached: bool) -> None:
+        """News of the urgent alert: in `emergency`, the walker hears at once what it means."""
+        before = self.emergency_words()
+        self._caregiver_reached = reached
+        if self.state == EMERGENCY and self.emergency_words() != before:
+            self._say_emergency_words()
+
+    def emergency_words(self) -> str:
+        """What the walker is told in `emergency`: help is called, or nobody was reached."""
+        if not self._script.alerts or self._caregiver_reached is False:
+            return cues.ALERT_UNREACHED
+        return cues.EMERGENCY
+
+    def _say_emergency_words(self) -> None:
+        self._cues.say(self.emergency_words(), CueKind.SAFETY)
 
     # ----- conditions -----
 
@@ -147,6 +167,9 @@ class SafetyFlow:
 
     def acknowledge_halt(self, event: EventData) -> None:
         """A safety word while already standing still: say again what to do."""
+        if self.state == EMERGENCY:
+            self._say_emergency_words()
+            return
         self._cues.say(_HALT_REMINDERS[self.state], CueKind.SAFETY)
 
     # ----- the questions -----

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from assistant.caregiver.alerts import FALLBACK_MESSAGE, Alerter, send_test_alert
+from assistant.caregiver.alerts import Alerter, send_test_alert
 from assistant.cli import main
 from assistant.core.events import EventFanout, SessionEvent
 from assistant.script.model import AlertChannel, ExerciseScript
@@ -49,9 +49,10 @@ class Session:
 
     def __init__(self, script: ExerciseScript, base_delay_s: float = FAST_S) -> None:
         self.fanout = EventFanout()
-        self.told: list[str] = []
+        self.news: list[tuple[str, bool]] = []
         self.alerter = RecordingAlerter(
-            script, self.fanout.emit, self.told.append, "session-42", base_delay_s=base_delay_s
+            script, self.fanout.emit, lambda kind, reached: self.news.append((kind, reached)),
+            "session-42", base_delay_s=base_delay_s,
         )
         self.fanout.subscribe(self.alerter.on_event)
 
@@ -94,7 +95,11 @@ def test_a_failing_server_is_retried_with_backoff_until_it_answers() -> None:
     assert len(receiver.bodies) == 3
     assert [a["ok"] for a in attempts] == [False, False, True]
     assert "HTTP 500" in str(attempts[0]["detail"])
-    assert session.told == []
+    assert [a["attempt"] for a in attempts] == [1, 2, 3]
+    # Nobody reached after the first failure (one channel): the walker is told at once;
+    # the retry that gets through changes the news back.
+    assert session.news == [("help", False), ("help", True)]
+    assert session.alerter.reached("help") is True
 
 
 @pytest.mark.parametrize("broken", ["http500", "closed_port"])
@@ -109,7 +114,8 @@ def test_when_no_channel_succeeds_every_attempt_is_logged_and_the_walker_is_told
         attempts = session.finish()
     assert [a["ok"] for a in attempts] == [False, False, False]
     assert time.monotonic() - started >= 3 * FAST_S, "backoff waits between attempts"
-    assert session.told == [FALLBACK_MESSAGE]
+    assert session.news == [("help", False)]
+    assert session.alerter.reached("help") is False
 
 
 def test_no_configured_channel_means_the_walker_is_told() -> None:
@@ -117,7 +123,7 @@ def test_no_configured_channel_means_the_walker_is_told() -> None:
     session.play(EventTape().go("emergency", "help").events)
     attempts = session.finish()
     assert attempts[0]["ok"] is False and attempts[0]["channel"] == "none"
-    assert session.told == [FALLBACK_MESSAGE]
+    assert session.news == [("help", False)]
 
 
 def test_delivery_never_blocks_the_caller() -> None:
@@ -156,7 +162,7 @@ def test_a_failing_command_is_reported_with_its_error(tmp_path: Path) -> None:
     attempts = session.finish()
     assert [a["ok"] for a in attempts] == [False, False]
     assert "no phone signal" in str(attempts[-1]["detail"])
-    assert session.told == [FALLBACK_MESSAGE]
+    assert session.news == [("help", False)]
 
 
 def test_file_channel_appends_one_private_json_line_per_alert(tmp_path: Path) -> None:
@@ -206,7 +212,7 @@ def test_only_sessions_ended_for_reasons_the_walker_did_not_choose_alert() -> No
         session.play(events)
         session.finish()
         kinds.append([(p["kind"], p["reason"]) for p in session.alerter.sent])
-        told += session.told
+        told += session.news
     assert kinds == [[], [], [("session_aborted", "support_unanswered")], [], []]
     assert told == [], "an aborted session is news for the caregiver, not for the walker"
 
@@ -274,20 +280,24 @@ def test_the_real_machine_unanswered_dizzy_check_in_alerts_and_realerts(tmp_path
     path = tmp_path / "alerts.jsonl"
     script = replace(load_script(default_script_path()),
                      alerts=(AlertChannel("file", path=str(path)),))
-    fanout, told = EventFanout(), []
-    alerter = Alerter(script, fanout.emit, told.append, "real-1", base_delay_s=FAST_S)
+    fanout, news = EventFanout(), []
+    alerter = RecordingAlerter(script, fanout.emit, lambda *item: news.append(item), "real-1",
+                               base_delay_s=FAST_S)
     fanout.subscribe(alerter.on_event)
     repeat_s = script.safety.emergency_repeat_s
     run_real_session(script, {185.0: "ready", 190.0: "dizzy"}, fanout.emit, max_s=600)
     assert alerter.close(10)
     emergency_t = next(e.t_s for e in fanout.events if e.fields.get("to") == "emergency")
-    # Deliveries run in their own threads: in a fast simulation they may land out of order.
-    sent = sorted((json.loads(line) for line in path.read_text().splitlines()),
-                  key=lambda payload: payload["repeat"])
-    assert [p["repeat"] for p in sent] == list(range(len(sent)))
-    assert {p["kind"] for p in sent} == {"dizzy_no_answer"}
-    times = [p["session_t_s"] for p in sent]
+    handed = alerter.sent
+    assert [p["repeat"] for p in handed] == list(range(len(handed)))
+    assert {p["kind"] for p in handed} == {"dizzy_no_answer"}
+    times = [p["session_t_s"] for p in handed]
     assert times[0] == emergency_t
-    assert len(sent) == 1 + int((600 - emergency_t) // repeat_s)
+    assert len(handed) == 1 + int((600 - emergency_t) // repeat_s)
     assert all(abs(b - a - repeat_s) <= 1.0 for a, b in zip(times, times[1:], strict=False))
-    assert told == []
+    # One worker: a resend queued behind a busy attempt replaces the one still waiting, so
+    # the file holds the first alert, then newer ones in order, and always the last.
+    written = [json.loads(line)["repeat"] for line in path.read_text().splitlines()]
+    assert written[0] == 0 and written[-1] == len(handed) - 1
+    assert written == sorted(set(written))
+    assert news == [("dizzy_no_answer", True)]

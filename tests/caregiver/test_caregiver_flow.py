@@ -4,6 +4,7 @@ and shows in `retrowalk history` and in the report."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_dizzy_without_an_answer_alerts_and_shows_in_history_and_report(
     with HttpReceiver() as receiver:
         script = demo_script_with_webhook(tmp_path, receiver.url)
         assert main(["simulate", "--audio-in", str(audio_in), "--script", str(script),
-                     "--db", str(db), "--log", str(log)]) == 0
+                     "--db", str(db), "--log", str(log), "--send-alerts"]) == 0
     kinds = [body["kind"] for body in receiver.bodies]
     assert kinds and kinds[0] == "dizzy_no_answer"
     first = receiver.bodies[0]
@@ -66,3 +67,49 @@ def test_dizzy_without_an_answer_alerts_and_shows_in_history_and_report(
     assert "said they felt dizzy" in page  # the session's safety event is listed
     assert all((report_dir / name).stat().st_size > 0
                for name in ("minutes_per_day.png", "completion.png", "safety.png"))
+
+
+def test_a_simulation_sends_no_alert_without_send_alerts(tmp_path: Path) -> None:
+    walker, _ = walker_recording(
+        [SpokenPhrase(27.0, "I'm ready", VOICE), SpokenPhrase(34.0, "I feel dizzy", VOICE)],
+        40.0,
+    )
+    audio_in, log = tmp_path / "walker.wav", tmp_path / "session.jsonl"
+    write_wav(audio_in, walker)
+    with HttpReceiver() as receiver:
+        script = demo_script_with_webhook(tmp_path, receiver.url)
+        assert main(["simulate", "--audio-in", str(audio_in), "--script", str(script),
+                     "--log", str(log)]) == 0
+    assert receiver.bodies == []
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    alerts = [r for r in records if r["type"] == "alert"]
+    assert alerts and all(r["simulated"] is True for r in alerts)
+    assert alerts[0]["kind"] == "dizzy_no_answer"
+
+
+def test_with_send_alerts_and_no_reachable_caregiver_the_walker_is_told_the_same_every_time(
+    tmp_path: Path,
+) -> None:
+    from tests.helpers.http_receiver import closed_port_url
+
+    walker, _ = walker_recording(
+        [SpokenPhrase(27.0, "I'm ready", VOICE), SpokenPhrase(34.0, "I feel dizzy", VOICE)],
+        40.0,
+    )
+    audio_in = tmp_path / "walker.wav"
+    write_wav(audio_in, walker)
+    script = demo_script_with_webhook(tmp_path, closed_port_url())
+    logs = []
+    for run in (1, 2):
+        log = tmp_path / f"session{run}.jsonl"
+        assert main(["simulate", "--audio-in", str(audio_in), "--script", str(script),
+                     "--log", str(log), "--send-alerts"]) == 0
+        logs.append(log.read_text())
+    assert logs[0] == logs[1], "real alert attempts land at the same simulated times"
+    records = [json.loads(line) for line in logs[0].splitlines()]
+    alerts = [r for r in records if r["type"] == "alert"]
+    assert alerts and not any(r["ok"] or r["simulated"] for r in alerts)
+    said = [r["text"] for r in records if r["type"] == "cue"]
+    unreached = "I could not reach your caregiver. Call someone, or press your emergency button."
+    assert said.count(unreached) >= 1
+    assert "Help is being called" not in " ".join(said[said.index(unreached):])

@@ -105,3 +105,29 @@ def test_report_command_writes_the_page(history: Path, tmp_path: Path,
     assert str(out / "index.html") in capsys.readouterr().out
     assert "Each session" in (out / "index.html").read_text()
     assert (out / "completion.png").stat().st_size > 0
+
+
+def test_the_report_says_the_caregiver_was_alerted_only_when_an_alert_was_delivered(
+    tmp_path: Path,
+) -> None:
+    from assistant.caregiver.report import safety_notes
+    from assistant.core.events import alert_event
+
+    emergency = dizzy_session(to_emergency=True)
+    t_s = emergency[-1].t_s
+    failed = [alert_event(t_s, "webhook:http://127.0.0.1", False, "attempt 1 of 1: refused",
+                          {"kind": "dizzy_no_answer"})]
+    delivered = [alert_event(t_s, "file:a.jsonl", True, "attempt 1 of 1: appended",
+                             {"kind": "dizzy_no_answer"})]
+    simulated = [alert_event(t_s, "file:a.jsonl", True, "simulated: not sent",
+                             {"kind": "dizzy_no_answer", "simulated": True})]
+    notes = []
+    for number, alerts in enumerate((failed, delivered, simulated)):
+        with HistoryStore(tmp_path / f"h{number}.sqlite3") as store:
+            record_on(store, date(2026, 3, 4), emergency + alerts)
+            notes.append([what for _, what in safety_notes(store, store.sessions())])
+    assert "The caregiver was alerted." not in notes[0]
+    assert "The caregiver could not be alerted: no alert was delivered." in notes[0]
+    assert "The caregiver was alerted." in notes[1]
+    assert "The caregiver was alerted." not in notes[2]
+    assert any("simulated" in what for what in notes[2])

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.core.clock import SimulatedClock
 from assistant.core.events import Cue, Intent, SessionEvent
-from assistant.core.names import IMMEDIATE_INTENTS, StateName
+from assistant.core.names import IMMEDIATE_INTENTS, EndReason, StateName
 from assistant.script.model import (
     AlertChannel,
     ExerciseScript,
@@ -275,7 +275,35 @@ def test_without_alert_channels_the_walker_is_not_told_help_is_called() -> None:
     assert run.states()[-1] == ("check_in", "emergency", "dizzy_not_better")
     said = run.texts("safety")
     assert cues.EMERGENCY not in said
-    assert said[-1] == cues.EMERGENCY_NO_CHANNEL
+    assert said[-1] == cues.ALERT_UNREACHED
+    run.advance(119)
+    assert run.texts("safety").count(cues.ALERT_UNREACHED) == 4  # at 0, 30, 60, 90 s
+    run.advance(2)
+    assert run.texts("safety")[-1] == cues.EMERGENCY_OVER_UNREACHED
+
+
+def test_the_emergency_words_follow_the_news_of_the_alert() -> None:
+    run = Run().start()
+    run.to_walking()
+    run.say("help")
+    run.advance(10.5)
+    assert run.texts("safety")[-1] == cues.EMERGENCY
+    said = len(run.texts())
+    run.session.alert_outcome(True)  # delivered: nothing new to say
+    run._collect()
+    assert len(run.texts()) == said
+    run.session.alert_outcome(False)  # a later alert: every channel failed
+    run._collect()
+    assert run.texts("safety")[-1] == cues.ALERT_UNREACHED
+    run.advance(30)
+    assert run.texts("safety")[-1] == cues.ALERT_UNREACHED  # the repeat says it too
+    run.say("help")  # a safety word in the emergency: the same truth
+    assert run.texts("safety")[-1] == cues.ALERT_UNREACHED
+    run.session.alert_outcome(True)  # a resend got through
+    run._collect()
+    assert run.texts("safety")[-1] == cues.EMERGENCY
+    run.advance(120)
+    assert run.texts("safety")[-1] == cues.END_TEXTS[EndReason.EMERGENCY]
 
 
 def test_help_then_cancel_calls_nothing_and_asks() -> None:
