@@ -23,6 +23,7 @@ END_WORDS: dict[str, str] = {
     EndReason.EMERGENCY: "after a call for help",
     EndReason.HEARING_LOST: "RetroWalk could no longer hear",
     EndReason.INTERRUPTED: "RetroWalk was closed",
+    EndReason.FAULT: "RetroWalk met an unexpected fault",
     EndReason.UNFINISHED: "not finished yet",
     # The history's own reasons, for sessions the machine could not finish.
     "process_ended": "RetroWalk stopped unexpectedly",

@@ -75,7 +75,8 @@ def test_a_cue_the_voice_cannot_render_ends_by_the_safe_path(tmp_path: Path) -> 
                               receiver.url)
         with pytest.raises(SessionFault, match="embedded null byte"):
             simulate_session(script, silence(40.0),
-                             SimulationOptions(db_path=db, log_path=tmp_path / "log.jsonl"),
+                             SimulationOptions(db_path=db, log_path=tmp_path / "log.jsonl",
+                                               send_alerts=True),
                              on_wired=lambda wired, room, speaker: wired_seen.append(wired))
         kinds = [body["kind"] for body in receiver.bodies]
     wired = wired_seen[0]
