@@ -126,16 +126,16 @@ def _ease_off(script: ExerciseScript) -> Advice:
         shorter = int(walking.walk_s - walk_s)
         return Advice(
             "ease_off", walk_s, walking.intervals,
-            f"You felt dizzy today. For now, walks {number_in_words(shorter)} seconds shorter "
-            "are better. Your caregiver can set that up. Please tell them how you feel.",
+            f"You felt dizzy today, so for now each walk should be {number_in_words(shorter)} "
+            "seconds shorter. Your caregiver can set that up. Please tell them how you feel.",
             f"Dizziness in the last session: each walk can be shorter, {walking.walk_s:g} to "
             f"{walk_s:g} s. Talk to the doctor if dizziness comes back.",
         )
     if walking.intervals > 1:
         return Advice(
             "ease_off", walking.walk_s, walking.intervals - 1,
-            "You felt dizzy today. For now, one walk fewer is better. Your caregiver can set "
-            "that up. Please tell them how you feel.",
+            "You felt dizzy today, so for now each session should have one walk fewer. Your "
+            "caregiver can set that up. Please tell them how you feel.",
             f"Dizziness in the last session, and the walks are already short: one walk fewer "
             f"({walking.intervals} to {walking.intervals - 1}). Talk to the doctor.",
         )

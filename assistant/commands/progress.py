@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     with HistoryStore(args.db) as store:
         advice = advise(store.sessions(limit=RECENT_SESSIONS, script_name=script.name), script)
     walking = script.walking
-    print(f"{script.name} ({path}), for {script.walker}")
+    print(f"{script.name} ({path}){script.for_walker}")
     print(f"Now:       {walking.intervals} walks of {walking.walk_s:g} s")
     print(f"Advice:    {_KIND_WORDS.get(advice.kind, advice.kind)}")
     if advice.changes(script):

@@ -156,6 +156,7 @@ def planned_length_s(plan: list[Phase]) -> float:
 class ExerciseScript:
     name: str
     walker: str
+    """The walker's name for the report and the alerts; empty when the script gives none."""
     language: str
     voice: VoiceSettings
     warm_up: TimedPhase
@@ -177,6 +178,11 @@ class ExerciseScript:
                      self.cool_down.cues):
             texts += [*cues.start, *cues.encouragement, *cues.end]
         return list(dict.fromkeys(texts))
+
+    @property
+    def for_walker(self) -> str:
+        """" for Anna" after a title, or nothing when the script names no walker."""
+        return f" for {self.walker}" if self.walker else ""
 
     @property
     def total_walk_s(self) -> float:

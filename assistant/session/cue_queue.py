@@ -1,11 +1,18 @@
 """The cues a session has queued for the runner to speak, and the last one said, for "repeat".
 
-Pure: the session's callbacks only queue; the runner takes the queue and speaks it.
+Pure: the session's callbacks only queue; the runner takes the queue and speaks it. A cue that
+tells a time ("thirty seconds left") is queued with the function that words it, so that
+"repeat" says the time as it is then, not as it was.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from assistant.core.events import Cue, CueKind
+
+#: Words a cue afresh, at the moment it is said (again).
+Wording = Callable[[], str]
 
 
 class CueQueue:
@@ -14,18 +21,25 @@ class CueQueue:
     def __init__(self) -> None:
         self._queued: list[Cue] = []
         self._last: Cue | None = None
+        self._last_wording: Wording | None = None
+        self.count = 0
+        """How many cues have been queued so far (to see whether anything was said)."""
 
-    def say(self, text: str, kind: CueKind) -> None:
-        """Queue `text` to be spoken as a cue of `kind`."""
+    def say(self, text: str, kind: CueKind, again: Wording | None = None) -> None:
+        """Queue `text` to be spoken as a cue of `kind`; `again` words it for "repeat"."""
         cue = Cue(text, kind)
         self._queued.append(cue)
+        self.count += 1
         if kind != CueKind.REPEAT:
-            self._last = cue
+            self._last, self._last_wording = cue, again
 
-    def repeat_last(self) -> None:
-        """Queue the last cue again (nothing before the first cue)."""
-        if self._last is not None:
-            self.say(self._last.text, CueKind.REPEAT)
+    def repeat_last(self) -> bool:
+        """Queue the last cue again, worded afresh where it tells a time; False if none."""
+        if self._last is None:
+            return False
+        text = self._last_wording() if self._last_wording is not None else self._last.text
+        self.say(text, CueKind.REPEAT)
+        return True
 
     def clear(self) -> None:
         """Drop what is queued and not yet taken: it is stale (safety rules 1 and 3)."""

@@ -303,3 +303,20 @@ def test_load_script_raises_with_every_problem(tmp_path: Path) -> None:
     assert str(caught.value).startswith(f"{path}:9:11: error: walking.walk_s: ")
     assert "1 more problem" in str(caught.value) and "\n" not in str(caught.value)
     assert caught.value.exit_code == 2
+
+
+def test_the_walker_s_name_is_optional_but_needed_for_alerts() -> None:
+    unnamed = MINIMAL.replace("walker: Ann\n", "")
+    check = parse_script(unnamed, "t.yaml")
+    assert check.ok and check.script is not None and check.script.walker == ""
+    assert check.script.for_walker == "" and parse_script(MINIMAL).script.for_walker == " for Ann"
+    alerting = unnamed + "alerts:\n  channels:\n    - {type: file, path: a.jsonl}\n"
+    errors = parse_script(alerting, "t.yaml").errors
+    assert len(errors) == 1 and errors[0].startswith("t.yaml:")
+    assert "alerts.channels" in errors[0] and "walker: NAME" in errors[0]
+
+
+@pytest.mark.parametrize("name", ["default", "building", "knee_friendly"])
+def test_shipped_scripts_call_the_walker_by_no_placeholder_name(name: str) -> None:
+    script = load_script(resolve_script(name))
+    assert script.walker == "" and "friend" not in " ".join(script.cue_texts()).lower()
