@@ -1,8 +1,9 @@
 """The cues a session has queued for the runner to speak, and the last one said, for "repeat".
 
 Pure: the session's callbacks only queue; the runner takes the queue and speaks it. A cue that
-tells a time ("thirty seconds left") is queued with the function that words it, so that
-"repeat" says the time as it is then, not as it was.
+tells a time ("thirty seconds left") is queued with the functions that word it: `live`, which
+the voice calls when the cue starts to play (it may wait behind others), and `again`, which
+"repeat" calls; so the time said is the time then, not when it was queued.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ class CueQueue:
         self.count = 0
         """How many cues have been queued so far (to see whether anything was said)."""
 
-    def say(self, text: str, kind: CueKind, again: Wording | None = None) -> None:
-        """Queue `text` to be spoken as a cue of `kind`; `again` words it for "repeat"."""
-        cue = Cue(text, kind)
+    def say(self, text: str, kind: CueKind, again: Wording | None = None,
+            live: Wording | None = None) -> None:
+        """Queue `text` to be spoken as a cue of `kind`; `live` words it afresh when it
+        plays, `again` when it is repeated."""
+        cue = Cue(text, kind, live)
         self._queued.append(cue)
         self.count += 1
         if kind != CueKind.REPEAT:
@@ -37,8 +40,8 @@ class CueQueue:
         """Queue the last cue again, worded afresh where it tells a time; False if none."""
         if self._last is None:
             return False
-        text = self._last_wording() if self._last_wording is not None else self._last.text
-        self.say(text, CueKind.REPEAT)
+        again = self._last_wording
+        self.say(again() if again is not None else self._last.text, CueKind.REPEAT, live=again)
         return True
 
     def clear(self) -> None:

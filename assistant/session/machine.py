@@ -162,7 +162,7 @@ class Session(SafetyFlow, Replies):
         for mark in phase_cues.remaining_marks_s:
             if elapsed_s < duration - mark:
                 say = partial(self._cues.say, cues.remaining_text(mark), CueKind.REMAINING,
-                              self._phase_left_words)
+                              self._phase_left_words, partial(self._mark_words, mark))
                 schedule(origin + duration - mark, 0, "phase", say)
         for at_s, text in encouragements(phase_cues, duration):
             if at_s > elapsed_s and at_s not in mark_times:
@@ -194,7 +194,7 @@ class Session(SafetyFlow, Replies):
         if resuming:
             remaining_s = self._progress.duration_s(phase) - elapsed
             self._cues.say(cues.resumed_text(phase.state, remaining_s), CueKind.START,
-                           self._phase_left_words)
+                           self._phase_left_words, self._resumed_words)
         elif self._ends_early(phase):
             cool_down = cues.early_cool_down_text(self._progress.duration_s(phase))
             self._cues.say(cool_down, CueKind.START, self._phase_left_words)

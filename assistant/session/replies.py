@@ -14,7 +14,7 @@ from assistant.session import answers, cues
 from assistant.session.agenda import Agenda
 from assistant.session.cue_queue import CueQueue
 from assistant.session.progress import Progress, SessionStatus
-from assistant.session.table import DONE, HELP_PENDING, IDLE, SAFETY_PAUSE
+from assistant.session.table import DONE, HELP_PENDING, IDLE, SAFETY_PAUSE, TIMED
 
 
 class Replies:
@@ -37,7 +37,8 @@ class Replies:
 
     def _say_time_left(self) -> None:
         if self.state not in (IDLE, DONE):
-            self._cues.say(self._time_left_words(), CueKind.ANSWER, self._time_left_words)
+            words = self._time_left_words
+            self._cues.say(words(), CueKind.ANSWER, again=words, live=words)
 
     def _time_left_words(self) -> str:
         """The answer to "how much longer?", worded when it is said."""
@@ -54,6 +55,18 @@ class Replies:
         if status.phase_remaining_s is None:
             return self._time_left_words()
         return cues.phase_left_text(self._progress.current.state, status.phase_remaining_s)
+
+    def _mark_words(self, mark_s: float) -> str:
+        """A remaining-time mark as it is when it plays: "Thirty seconds left.", or less."""
+        left_s = self.status.phase_remaining_s
+        if self.state not in TIMED or left_s is None:
+            return cues.remaining_text(mark_s)
+        return cues.remaining_text(max(cues.round_for_speech(min(left_s, mark_s)), 5.0))
+
+    def _resumed_words(self) -> str:
+        """"Let's go on" with the time left as it is when it plays."""
+        left_s = self.status.phase_remaining_s or 0.0
+        return cues.resumed_text(self._progress.current.state, left_s)
 
     def _repeat(self) -> None:
         """The last cue again, its times as they are now; in the help window, the window."""
