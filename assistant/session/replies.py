@@ -14,7 +14,11 @@ from assistant.session import answers, cues
 from assistant.session.agenda import Agenda
 from assistant.session.cue_queue import CueQueue
 from assistant.session.progress import Progress, SessionStatus
-from assistant.session.table import DONE, HELP_PENDING, IDLE, SAFETY_PAUSE, TIMED
+from assistant.session.table import DONE, EMERGENCY, HELP_PENDING, IDLE, SAFETY_PAUSE, TIMED
+
+#: States whose end the plan does not time: "how much longer?" is answered with what comes
+#: next (the check-in after dizziness, the caregiver's call) instead of the frozen walk.
+_WAITING_FOR_OTHERS = (SAFETY_PAUSE, HELP_PENDING, EMERGENCY)
 
 
 class Replies:
@@ -36,7 +40,9 @@ class Replies:
         raise NotImplementedError
 
     def _say_time_left(self) -> None:
-        if self.state not in (IDLE, DONE):
+        if self.state in _WAITING_FOR_OTHERS:
+            self._answer_unheeded("time_left")  # what comes next matters here, not the plan
+        elif self.state not in (IDLE, DONE):
             words = self._time_left_words
             self._cues.say(words(), CueKind.ANSWER, again=words, live=words)
 

@@ -179,3 +179,18 @@ def test_stop_then_end_in_the_warm_up_says_what_really_happened() -> None:
                     "Thirty seconds left.", cues.EARLY_END_CLOSING,
                     "Well done for today. Rest now."]
     assert run.state_times("done")[0] - run.state_times("cool_down")[0] == pytest.approx(60)
+
+
+def test_how_much_longer_after_dizziness_or_help_says_what_comes_next() -> None:
+    run = Run()
+    _drive_to(run, "safety_pause")
+    run.advance(10)
+    run.say("time_left")
+    assert run.texts("answer")[-1] == (
+        "Keep resting. In about twenty seconds, I will ask how you feel.")
+    run = Run()
+    _drive_to(run, "help_pending")
+    run.advance(3)
+    run.say("time_left")
+    assert run.texts("answer")[-1] == (
+        "I will call your caregiver in five seconds. Say cancel to call it off.")
