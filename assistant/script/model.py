@@ -172,12 +172,13 @@ class ExerciseScript:
     """The YAML mapping it came from, so that progression can write a changed copy."""
 
     def cue_texts(self) -> list[str]:
-        """The script's own cue texts, in order, each once (rendered before a session)."""
+        """The script's own cue texts, in order, each once (rendered before a session); a
+        text with a placeholder ("{duration}") is worded, and rendered, when it is said."""
         texts = [self.support_check.question]
         for cues in (self.warm_up.cues, self.walking.walk_cues, self.walking.rest_cues,
                      self.cool_down.cues):
             texts += [*cues.start, *cues.encouragement, *cues.end]
-        return list(dict.fromkeys(texts))
+        return [text for text in dict.fromkeys(texts) if "{" not in text]
 
     @property
     def for_walker(self) -> str:

@@ -172,13 +172,13 @@ class Session(SafetyFlow, Replies):
     def _encourage(self, text: str) -> None:
         """An encouragement, unless a question waits for its answer: it is not talked over."""
         if not self.expecting_answer:
-            self._cues.say(text, CueKind.ENCOURAGEMENT)
+            self._cues.say(self._fill(text), CueKind.ENCOURAGEMENT)
 
     def _end_phase(self, phase: Phase) -> None:
         if self._ends_early(phase):
             self._cues.say(cues.EARLY_END_CLOSING, CueKind.END)
         for text in () if self._ends_early(phase) else phase.cues.end:
-            self._cues.say(text, CueKind.END)
+            self._cues.say(self._fill(text), CueKind.END)
         self.trigger("phase_end")
 
     def _ends_early(self, phase: Phase) -> bool:
@@ -200,7 +200,7 @@ class Session(SafetyFlow, Replies):
             self._cues.say(cool_down, CueKind.START, self._phase_left_words)
         else:
             for text in phase.cues.start:
-                self._cues.say(text, CueKind.START)
+                self._cues.say(self._fill(text), CueKind.START)
         self._schedule_phase(phase, elapsed)
 
     def enter_support_check(self, event: EventData) -> None:

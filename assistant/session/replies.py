@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from assistant.core.events import CueKind
 from assistant.script.model import ExerciseScript
+from assistant.script.placeholders import fill_placeholders
 from assistant.session import answers, cues
 from assistant.session.agenda import Agenda
 from assistant.session.cue_queue import CueQueue
@@ -73,6 +74,15 @@ class Replies:
         """"Let's go on" with the time left as it is when it plays."""
         left_s = self.status.phase_remaining_s or 0.0
         return cues.resumed_text(self._progress.current.state, left_s)
+
+    def _fill(self, text: str) -> str:
+        """A cue of the script with its `{duration}` and `{walked}` as they are now."""
+        duration_s = self._progress.duration_s(self._progress.current)
+        walked_s = self._progress.walked_so_far_s(self.state, self._now())
+        return fill_placeholders(text, {
+            "duration": cues.seconds_in_words(duration_s),
+            "walked": cues.seconds_in_words(cues.round_for_speech(walked_s)),
+        })
 
     def _repeat(self) -> None:
         """The last cue again, its times as they are now; in the help window, the window."""

@@ -194,3 +194,23 @@ def test_how_much_longer_after_dizziness_or_help_says_what_comes_next() -> None:
     run.say("time_left")
     assert run.texts("answer")[-1] == (
         "I will call your caregiver in five seconds. Say cancel to call it off.")
+
+
+def test_a_scripts_times_are_filled_in_when_said() -> None:
+    script = make_script(intervals=2)
+    script = replace(
+        script,
+        warm_up=replace(script.warm_up, cues=PhaseCues(start=("First, {duration} forward.",))),
+        cool_down=replace(script.cool_down, cues=PhaseCues(
+            start=("That was {walked} of backward walking.", "{duration} to cool down."))),
+    )
+    run = Run(script).start()
+    run.to_walking()
+    run.advance(20)
+    run.say("pause")  # 20 s walked, a pause, then the rest of the walks
+    run.say("resume")
+    run.say("yes")
+    run.advance(200)
+    assert run.texts("start")[0] == "First, one minute forward."
+    assert run.texts("start")[-2:] == ["That was two minutes of backward walking.",
+                                       "One minute to cool down."]
