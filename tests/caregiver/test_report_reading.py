@@ -94,3 +94,10 @@ def test_the_page_says_why_each_session_ended_early_and_tells_events_in_order(
 def test_session_labels_add_the_time_only_where_a_day_has_several(store: HistoryStore) -> None:
     labels = session_labels(store.sessions())
     assert labels.count("02 Mar") == 1 and labels.count("09 Mar 09:30") == 2
+
+
+def test_a_script_without_a_name_gives_a_title_without_one(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path / "h.sqlite3") as history:
+        record_on(history, date(2026, 3, 9), completed_session(2, 30.0), walker="")
+        text = build_report(history, tmp_path / "out", days=7, now=NOW).read_text()
+    assert "<h1>Backward walking report</h1>" in text and " for " not in text.split("</h1>")[0]
