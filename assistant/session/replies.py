@@ -33,8 +33,10 @@ class Replies:
     _confirming: bool
     _asking_to_end: bool
 
+    # Session's own, declared here so that these replies read them.
     @property
     def status(self) -> SessionStatus:
+        """Where the session is (Session's)."""
         raise NotImplementedError
 
     def _now(self) -> float:
