@@ -31,6 +31,7 @@ class DeliveryResult:
 
 def alert_sentence(kind: str, walker: str, reason: str = "") -> str:
     """The human sentence of an alert, for a caregiver reading it on a phone."""
+    walker = walker or "The walker"  # a script need not name the walker
     sentences = {
         "help": f"{walker} asked for help during backward walking. Please check on them now.",
         "dizzy_no_answer": f"{walker} felt dizzy during backward walking and did not say they "

@@ -9,7 +9,9 @@ settings count, so applying a change starts a new run of sessions.
 
 `apply_advice` changes only `walking.walk_s` and `walking.intervals` in the YAML file, line
 by line so that comments are kept, checks the result with the script loader, keeps the old
-file as `NAME.bak-YYYYMMDD-HHMMSS.yaml` and replaces the file atomically.
+file as `NAME.bak-YYYYMMDD-HHMMSS.yaml` and replaces the file atomically. `write_advised_copy`
+writes the changed script to a new file instead (the way for a script that comes with
+RetroWalk, which is never changed in place).
 """
 
 from __future__ import annotations
@@ -126,16 +128,16 @@ def _ease_off(script: ExerciseScript) -> Advice:
         shorter = int(walking.walk_s - walk_s)
         return Advice(
             "ease_off", walk_s, walking.intervals,
-            f"You felt dizzy today. For now, walks {number_in_words(shorter)} seconds shorter "
-            "are better. Your caregiver can set that up. Please tell them how you feel.",
+            f"You felt dizzy today, so for now each walk should be {number_in_words(shorter)} "
+            "seconds shorter. Your caregiver can set that up. Please tell them how you feel.",
             f"Dizziness in the last session: each walk can be shorter, {walking.walk_s:g} to "
             f"{walk_s:g} s. Talk to the doctor if dizziness comes back.",
         )
     if walking.intervals > 1:
         return Advice(
             "ease_off", walking.walk_s, walking.intervals - 1,
-            "You felt dizzy today. For now, one walk fewer is better. Your caregiver can set "
-            "that up. Please tell them how you feel.",
+            "You felt dizzy today, so for now each session should have one walk fewer. Your "
+            "caregiver can set that up. Please tell them how you feel.",
             f"Dizziness in the last session, and the walks are already short: one walk fewer "
             f"({walking.intervals} to {walking.intervals - 1}). Talk to the doctor.",
         )
@@ -201,30 +203,45 @@ def _dump_changed(text: str, walk_s: float, intervals: int) -> str:
     return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
+def _advised_text(script_path: Path, advice: Advice) -> tuple[str, bool]:
+    """The script's text with the advice's walks, and whether its comments were kept."""
+    text = script_path.read_text(encoding="utf-8")
+    edited = edit_walking_lines(text, advice.walk_s, advice.intervals)
+    if edited is not None:
+        return edited, True
+    return _dump_changed(text, advice.walk_s, advice.intervals), False
+
+
+def _checked_temp(script_path: Path, advice: Advice, folder: Path) -> tuple[Path, bool]:
+    """The advised script, written to a temporary file in `folder` and checked by the loader.
+
+    Raises ScriptError (and removes the file) when it would not be a valid script."""
+    from assistant.script.loading import check_script  # the loader: the one judge of validity
+
+    new_text, comments_kept = _advised_text(script_path, advice)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{script_path.stem}.", suffix=".yaml",
+                                         dir=folder)
+    temp = Path(temp_name)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(new_text)
+    check = check_script(temp)
+    if not check.ok:
+        temp.unlink(missing_ok=True)
+        change = _settings_text(advice.walk_s, advice.intervals)
+        raise ScriptError(
+            f"{script_path}: the suggested change ({change}) would not be a valid script, "
+            f"so nothing was changed: {check.errors[0]}", check.errors)
+    return temp, comments_kept
+
+
 def apply_advice(
     script_path: Path, advice: Advice, now: datetime | None = None
 ) -> AppliedChange:
     """Rewrite the script file with the advice's walks; the old file is kept beside it.
 
     Raises ScriptError, changing nothing, when the result would not be a valid script."""
-    from assistant.script.loading import check_script  # the loader: the one judge of validity
-
-    text = script_path.read_text(encoding="utf-8")
-    edited = edit_walking_lines(text, advice.walk_s, advice.intervals)
-    new_text = edited if edited is not None else _dump_changed(text, advice.walk_s,
-                                                                advice.intervals)
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{script_path.stem}.", suffix=".yaml", dir=script_path.parent)
-    temp = Path(temp_name)
+    temp, comments_kept = _checked_temp(script_path, advice, script_path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(new_text)
-        check = check_script(temp)
-        if not check.ok:
-            change = _settings_text(advice.walk_s, advice.intervals)
-            raise ScriptError(
-                f"{script_path}: the suggested change ({change}) would not be a valid script, "
-                f"so nothing was changed: {check.errors[0]}", check.errors)
         shutil.copymode(script_path, temp)
         backup = script_path.with_name(
             f"{script_path.stem}.bak-{(now or local_now()):%Y%m%d-%H%M%S}{script_path.suffix}")
@@ -232,4 +249,30 @@ def apply_advice(
         os.replace(temp, script_path)
     finally:
         temp.unlink(missing_ok=True)
-    return AppliedChange(script_path, backup, edited is not None)
+    return AppliedChange(script_path, backup, comments_kept)
+
+
+def write_advised_copy(script_path: Path, advice: Advice, out_path: Path) -> bool:
+    """Write the script with the advice's walks to `out_path`, a new file; the script itself
+    is not changed. Returns whether the comments were kept.
+
+    Raises ScriptError, writing nothing, when `out_path` exists, its folder does not, or the
+    result would not be a valid script."""
+    if out_path.exists():
+        raise ScriptError(f"{out_path}: already exists; give --out a new file name (nothing "
+                          "was written)")
+    if not out_path.parent.is_dir():
+        raise ScriptError(f"{out_path}: the folder {out_path.parent} does not exist (nothing "
+                          "was written)")
+    temp, comments_kept = _checked_temp(script_path, advice, out_path.parent)
+    try:
+        # Mode "x" fails if the file appeared meanwhile: a file is never overwritten.
+        with open(out_path, "x", encoding="utf-8") as stream:
+            stream.write(temp.read_text(encoding="utf-8"))
+    except FileExistsError as err:
+        raise ScriptError(f"{out_path}: already exists; give --out a new file name") from err
+    except OSError as err:
+        raise ScriptError(f"{out_path}: could not be written ({err.strerror})") from err
+    finally:
+        temp.unlink(missing_ok=True)
+    return comments_kept

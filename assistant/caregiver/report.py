@@ -1,8 +1,9 @@
 """The caregiver's progress report: one HTML page with PNG charts, readable without training.
 
 `collect_report_data` turns the history into the numbers every chart and table shows;
-`build_report` draws the charts (matplotlib, Agg, no screen needed) and writes
-`index.html` beside them. No external assets: the folder can be copied, mailed or printed.
+`build_report` draws the charts (`report_charts.py`) and writes `index.html` beside them.
+Sessions and events are listed in time order, oldest first, as the charts read. No external
+assets: the folder can be copied, mailed or printed.
 """
 
 from __future__ import annotations
@@ -12,17 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assistant.caregiver.history import HistoryStore
 from assistant.caregiver.records import SessionRecord
+from assistant.caregiver.report_charts import draw_charts
 from assistant.core.clock import local_now
 from assistant.core.errors import StoreError
 from assistant.core.names import SAFETY_EVENT_INTENTS, IntentName
 from assistant.session.end_words import end_words
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
 #: Plain words for each session status.
 RESULT_WORDS = {
@@ -31,7 +30,12 @@ RESULT_WORDS = {
     "interrupted": "Interrupted",
     "running": "Still running",
 }
-_STATUS_COLOURS = {"completed": "#2e7d32", "ended_early": "#ef6c00", "interrupted": "#757575"}
+#: The last line of a session's story, by status ({} is the result in words).
+_ENDING_WORDS = {
+    "completed": "The session was completed as planned.",
+    "ended_early": "The session {}.",
+    "interrupted": "The session was {}.",
+}
 
 
 @dataclass(frozen=True)
@@ -102,19 +106,41 @@ _SAFETY_WORDS = {
 
 
 def safety_notes(store: HistoryStore, sessions: Sequence[SessionRecord]) -> list[list[str]]:
-    """Every safety event of the sessions, newest session first, as table rows:
-    when, what happened, and whether the caregiver was alerted."""
+    """Every safety event of the sessions, in time order (oldest first), as table rows:
+    when, what happened, whether the caregiver was alerted, and how the session ended."""
     rows = []
-    for session in reversed(sessions):
+    for session in sessions:
         if not session.safety_events:
             continue
+        rows.append([_when(session, 0.0), f'A session of "{session.script_name}" began.'])
+        end_s = None
         records = store.events(session.id)
         for at, record in enumerate(records):
-            when = session.started_at + timedelta(seconds=float(record["t"]))
+            when = _when(session, float(record["t"]))
             what = _safety_text(record, records, at)
             if what:
-                rows.append([f"{when:%a %d %b %Y %H:%M}", what])
+                rows.append([when, what])
+            if record["type"] == "state" and record.get("to") == "done":
+                end_s = float(record["t"])
+        rows.append(_ending_row(session, end_s))
     return rows
+
+
+def _when(session: SessionRecord, t_s: float) -> str:
+    """The clock time of a moment of the session, and how far into the session it was."""
+    at = session.started_at + timedelta(seconds=t_s)
+    minutes, seconds = divmod(int(max(t_s, 0.0)), 60)
+    return f"{at:%a %d %b %Y %H:%M} ({minutes}:{seconds:02d} into the session)"
+
+
+def _ending_row(session: SessionRecord, end_s: float | None) -> list[str]:
+    """The last row of a session's story: when (on the session's clock) and how it ended."""
+    if end_s is None and session.ended_at is not None:
+        end_s = (session.ended_at - session.started_at).total_seconds()
+    if end_s is None:
+        return [f"{session.started_at:%a %d %b %Y %H:%M}", "The session has no recorded end."]
+    return [_when(session, end_s), _ENDING_WORDS.get(session.status, "The session ended: {}.")
+            .format(_result(session).lower())]
 
 
 def _safety_text(record: dict[str, Any], records: Sequence[dict[str, Any]], at: int) -> str:
@@ -138,70 +164,6 @@ def _emergency_alert_text(later: Sequence[dict[str, Any]]) -> str:
     if any(r.get("simulated") for r in alerts):
         return "An alert was simulated (a simulated session: nothing was sent)."
     return "The caregiver could not be alerted: no alert was delivered."
-
-
-def draw_charts(data: ReportData, out_dir: Path) -> dict[str, Path]:
-    """Draw the three charts as PNG files in `out_dir`; returns them by name."""
-    # Imported here: matplotlib is slow to import and only the report needs it.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    charts: dict[str, Path] = {}
-    for name, draw in (("minutes_per_day", _draw_minutes), ("completion", _draw_completion),
-                       ("safety", _draw_safety)):
-        figure = Figure(figsize=(10, 4.5), dpi=100)
-        draw(figure.add_subplot(), data)
-        figure.tight_layout()
-        charts[name] = out_dir / f"{name}.png"
-        FigureCanvasAgg(figure).print_png(str(charts[name]))
-    return charts
-
-
-def _day_bars(axes: Axes, values: dict[date, float] | dict[date, int], colour: str) -> None:
-    from matplotlib.dates import DateFormatter, date2num
-
-    axes.bar(date2num(list(values)), list(values.values()), color=colour)
-    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
-    for label in axes.get_xticklabels():
-        label.set_rotation(30)
-        label.set_horizontalalignment("right")
-
-
-def _draw_minutes(axes: Axes, data: ReportData) -> None:
-    _day_bars(axes, data.minutes_by_day, "#1565c0")
-    _style(axes, "Backward walking per day", "minutes")
-
-
-def _draw_completion(axes: Axes, data: ReportData) -> None:
-    from matplotlib.ticker import MaxNLocator
-
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    positions = range(1, len(data.sessions) + 1)
-    walked = [s.walked_s / 60.0 for s in data.sessions]
-    colours = [_STATUS_COLOURS.get(s.status, "#757575") for s in data.sessions]
-    axes.bar(positions, walked, color=colours)
-    planned = [((s.planned_walk_s or 0) * (s.planned_intervals or 0)) / 60.0 for s in data.sessions]
-    axes.plot(positions, planned, "k_", markersize=30, markeredgewidth=3, label="planned")
-    _style(axes, "Each session: minutes walked (green = completed)", "minutes")
-    axes.set_xlabel("session number in this period", fontsize=14)
-    axes.legend(fontsize=13)
-
-
-def _draw_safety(axes: Axes, data: ReportData) -> None:
-    from matplotlib.ticker import MaxNLocator
-
-    _day_bars(axes, data.safety_by_day, "#c62828")
-    _style(axes, "Safety events per day (stop, dizzy, help, lost hearing)", "events")
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-
-
-def _style(axes: Axes, title: str, unit: str) -> None:
-    axes.set_title(title, fontsize=18)
-    axes.set_ylabel(unit, fontsize=15)
-    axes.tick_params(labelsize=13)
-    axes.grid(axis="y", alpha=0.3)
-    # Counts and minutes are never negative; an all-zero chart must not show -0.04.
-    axes.set_ylim(bottom=0, top=max(axes.get_ylim()[1], 1))
 
 
 _CSS = """
@@ -269,9 +231,12 @@ def render_html(
             "safety": "Safety events",
         }
         captions = {
-            "minutes_per_day": "Minutes of backward walking each day (pauses not counted).",
-            "completion": "Each session: the bar is what was walked, the black line what was "
-            "planned. Green: completed. Orange: ended early. Grey: interrupted.",
+            "minutes_per_day": "Minutes of backward walking each day (pauses not counted). A "
+            "ring: a day with a session but no backward walking.",
+            "completion": "Each session, under the date it was done: the bar is what was "
+            "walked, the black line what was planned, a cross a session with no backward "
+            "walking. Green: completed. Orange: ended early (why: in the tables below). "
+            "Grey: interrupted.",
             "safety": "Times the walker said stop, dizzy or help, or the assistant lost hearing.",
         }
         for name, path in charts.items():
@@ -279,14 +244,14 @@ def render_html(
             parts.append(f"<h2>{headings[name]}</h2>"
                          f'<img src="{html.escape(path.name)}" alt="{caption}">'
                          f'<p class="note">{caption}</p>')
-        parts += ["<h2>All sessions</h2>", _table(
+        parts += ["<h2>All sessions, in time order</h2>", _table(
             ["Date", "Script", "Minutes walked", "Result", "Safety events"],
             [[f"{s.started_at:%a %d %b %Y %H:%M}", s.script_name, f"{s.walked_s / 60.0:.1f}",
               _result(s), str(s.safety_events)]
-             for s in reversed(data.sessions)], {2, 4},
+             for s in data.sessions], {2, 4},
         )]
         if safety_rows:
-            parts += ["<h2>What happened at each safety event</h2>",
+            parts += ["<h2>What happened at each safety event, in time order</h2>",
                       _table(["When", "What happened"], safety_rows, set())]
     parts.append(f'<p class="note">Made by RetroWalk on {generated_at:%d %B %Y at %H:%M}. '
                  "Not medical advice: talk to the doctor or physiotherapist about changes.</p>")
@@ -300,7 +265,7 @@ def render_html(
 def _result(session: SessionRecord) -> str:
     """The session's result in words, with why it ended early."""
     words = RESULT_WORDS.get(session.status, session.status)
-    if session.status == "ended_early":
+    if session.status in ("ended_early", "interrupted") and session.end_reason:
         words += f" ({end_words(session.end_reason)})"
     return words
 

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     def show_attempt(channel: str, ok: bool, detail: str) -> None:
         print(f"  {channel}: {'delivered' if ok else 'failed'}, {detail}", flush=True)
 
-    print(f"Sending a test alert for {script.walker} through {len(script.alerts)} channel(s)...")
+    print(f"Sending a test alert{script.for_walker} through {len(script.alerts)} channel(s)...")
     results = send_test_alert(script, base_delay_s=args.retry_delay, report_attempt=show_attempt)
     for result in results:
         outcome = "OK" if result.ok else "FAILED"

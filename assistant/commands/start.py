@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _start(args: argparse.Namespace) -> int:
     script = load_script(resolve_script(args.script))
-    print(f"RetroWalk: {script.name} for {script.walker}.")
+    print(f"RetroWalk: {script.name}{script.for_walker}.")
     print(format_timeline(script))
     if args.speed != 1.0 and not args.console:
         print("retrowalk: --speed works with --console only", file=sys.stderr)

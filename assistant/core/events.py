@@ -91,6 +91,9 @@ class Cue:
 
     text: str
     kind: CueKind = CueKind.INFO
+    wording: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+    """Words the cue afresh when it starts to play, for a cue that tells a time: queued
+    behind others, it is then still true. None: `text` as it is."""
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,7 @@ def planned_length_s(plan: list[Phase]) -> float:
 class ExerciseScript:
     name: str
     walker: str
+    """The walker's name for the report and the alerts; empty when the script gives none."""
     language: str
     voice: VoiceSettings
     warm_up: TimedPhase
@@ -171,12 +172,18 @@ class ExerciseScript:
     """The YAML mapping it came from, so that progression can write a changed copy."""
 
     def cue_texts(self) -> list[str]:
-        """The script's own cue texts, in order, each once (rendered before a session)."""
+        """The script's own cue texts, in order, each once (rendered before a session); a
+        text with a placeholder ("{duration}") is worded, and rendered, when it is said."""
         texts = [self.support_check.question]
         for cues in (self.warm_up.cues, self.walking.walk_cues, self.walking.rest_cues,
                      self.cool_down.cues):
             texts += [*cues.start, *cues.encouragement, *cues.end]
-        return list(dict.fromkeys(texts))
+        return [text for text in dict.fromkeys(texts) if "{" not in text]
+
+    @property
+    def for_walker(self) -> str:
+        """" for Anna" after a title, or nothing when the script names no walker."""
+        return f" for {self.walker}" if self.walker else ""
 
     @property
     def total_walk_s(self) -> float:

@@ -17,6 +17,7 @@ import yaml
 
 from assistant.core.intents import PhraseTable, normalize
 from assistant.script.inline_lists import looks_split, split_warning
+from assistant.script.placeholders import PLACEHOLDERS, unknown_placeholder_problem
 from assistant.script.texts import MAX_TEXT_CHARS, printable, text_problem
 
 FieldPath = tuple[str | int, ...]
@@ -101,6 +102,12 @@ class Report:
             self.warning(path, f"this cue says the command phrase {', '.join(found)}: the "
                          "assistant may hear its own voice and act on it; reword it "
                          '(e.g. "tell me if anything hurts" rather than "say stop")')
+
+    def check_placeholders(self, path: FieldPath, text: str, allowed: frozenset[str]) -> None:
+        """A `{...}` that would be spoken as it is written is an error."""
+        problem = unknown_placeholder_problem(text, allowed)
+        if problem:
+            self.error(path, problem)
 
     def _add(self, into: list[tuple[int, int, str]], kind: str, path: FieldPath, message: str,
              on_key: bool) -> None:
@@ -201,6 +208,7 @@ class Section:
         self.values[key] = value.strip()
         if spoken:
             self.report.check_spoken(self._path(key), value, expected)
+            self.report.check_placeholders(self._path(key), value, frozenset())
         return str(self.values[key])
 
     def texts(self, key: str, *, spoken: bool = True) -> tuple[str, ...] | None:
@@ -220,6 +228,7 @@ class Section:
             good.append(item.strip())
             if spoken:
                 self.report.check_spoken(path, item, frozenset())
+                self.report.check_placeholders(path, item, frozenset(PLACEHOLDERS))
         if len(good) == len(items):
             self.values[key] = tuple(good)
             if spoken and (*self.path, key) in self.report.inline_lists and looks_split(good):

@@ -59,7 +59,8 @@ _LONG_TEXT_CHARS = 2048
 def read_script(root: Section, source: str) -> ExerciseScript | None:
     """The script made from the top-level mapping, or None when anything is wrong."""
     root.text("name", required=True)
-    root.text("walker", required=True)
+    # Optional: the cues never say it; the report and the caregiver's alerts do.
+    root.values["walker"] = root.text("walker") or ""
     _language(root)
     limits = root.section("limits")
     long_intervals = bool(limits.flag("allow_long_intervals"))
@@ -72,6 +73,9 @@ def read_script(root: Section, source: str) -> ExerciseScript | None:
     _phase(root, "cool_down")
     _safety(root)
     _alerts(root)
+    if root.values["alerts"] and not root.values["walker"]:
+        root.report.error(("alerts", "channels"), "needs the walker's name (walker: NAME at "
+                          "the top): the caregiver's messages say who needs them", on_key=True)
     _progression(root, walking, long_intervals)
     _session_length(root, long_session)
     root.finish()

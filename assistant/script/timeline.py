@@ -60,7 +60,7 @@ def clock_text(seconds: float) -> str:
 def format_timeline(script: ExerciseScript) -> str:
     """The timeline as text: a header, one line per phase, and the totals."""
     walking = script.walking
-    lines = [f'"{script.name}" for {script.walker} (language {script.language}, '
+    lines = [f'"{script.name}"{script.for_walker} (language {script.language}, '
              f"voice {script.voice.rate_wpm} words per minute)"]
     for row in build_timeline(script):
         if row.duration_s == 0:

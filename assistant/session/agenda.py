@@ -90,6 +90,11 @@ class Agenda:
         self._held = [(due, delay_s) for due, delay_s in self._held if due.tag != tag]
         heapq.heapify(self._items)
 
+    def due_s(self, tag: str) -> float | None:
+        """When the first item with this tag is due; None when there is none."""
+        times = [due.at_s for due in self._items if due.tag == tag]
+        return min(times) if times else None
+
     def clear(self) -> None:
         """Drop everything not yet run (a state is left, or the session is done)."""
         self._items.clear()

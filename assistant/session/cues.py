@@ -51,7 +51,11 @@ SUPPORT_UNANSWERED = (
 )
 END_QUESTION = "Do you want to end the session now? Say yes or no."
 KEEP_GOING = "Okay, let's carry on."
+END_QUESTION_LAPSED = "I did not hear an answer, so let's carry on."
 ENDING_EARLY = "Okay, we will finish now."
+#: The end of a cool-down the walker chose to shorten: the script's own closing words say the
+#: session is complete, which it is not.
+EARLY_END_CLOSING = "That is all for today. Thank you."
 
 #: Said when the session ends, by end reason (the session machine's `ends`).
 END_TEXTS = {
@@ -149,6 +153,18 @@ def resumed_text(phase: str, remaining_s: float) -> str:
     words = PHASE_WORDS.get(phase, "this part")
     left = seconds_in_words(round_for_speech(remaining_s))
     return f"Let's go on. About {left} left in {words}."
+
+
+def phase_left_text(phase: str, remaining_s: float) -> str:
+    """The time left in a phase, as it is now: "About twenty seconds left in this walk."."""
+    left = seconds_in_words(round_for_speech(remaining_s))
+    return f"About {left} left in {PHASE_WORDS.get(phase, 'this part')}."
+
+
+def early_cool_down_text(duration_s: float) -> str:
+    """The cool-down after the walker chose to end, said instead of the script's start cues
+    (which may say the walking is complete, and how long a full cool-down lasts)."""
+    return f"Now walk forward slowly for {seconds_in_words(duration_s)}, to cool down."
 
 
 def help_window_text(window_s: float) -> str:

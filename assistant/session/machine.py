@@ -26,13 +26,13 @@ from assistant.session import cues
 from assistant.session.agenda import Agenda
 from assistant.session.cue_queue import CueQueue
 from assistant.session.progress import Progress, SessionStatus, SessionSummary
+from assistant.session.replies import Replies
 from assistant.session.safety import SafetyFlow
 from assistant.session.table import (
     ACTIVE,
     ASKING,
     COOL_DOWN,
     DONE,
-    IDLE,
     SUPPORT_CHECK,
     build_machine,
     encouragements,
@@ -53,7 +53,7 @@ _SUMMARY_ENDS = (EndReason.COMPLETED, EndReason.ENDED_BY_WALKER)
 _URGENT_ENDS = (EndReason.HEARING_LOST, EndReason.INTERRUPTED, EndReason.FAULT)
 
 
-class Session(SafetyFlow):
+class Session(SafetyFlow, Replies):
     """One exercise session, driven by `start`, `handle_intent`, `tick` and the safety calls."""
 
     def __init__(self, script: ExerciseScript, clock: Clock, emit: EventCallback,
@@ -86,7 +86,8 @@ class Session(SafetyFlow):
         name = str(intent.name)
         if name in SAFETY_EVENT_INTENTS and self.state in ACTIVE:
             self._safety_events += 1
-        direct = {"repeat": self._cues.repeat_last, "time_left": self._say_time_left}
+        said, state = self._cues.count, self.state
+        direct = {"repeat": self._repeat, "time_left": self._say_time_left}
         if name in direct:
             direct[name]()
         elif name in cues.VOICE_ANSWERS:
@@ -94,6 +95,8 @@ class Session(SafetyFlow):
             self._cues.say(text, CueKind.ANSWER)
         elif name in _INTENT_TRIGGERS and name in self._machine.get_triggers(self.state):
             self.trigger(name)
+        if self._cues.count == said and self.state == state and not self.finished:
+            self._answer_unheeded(name)
 
     def tick(self) -> None:
         """Fire, in time order and each at its own time, everything due by the clock's now."""
@@ -182,31 +185,29 @@ class Session(SafetyFlow):
         mark_times = {duration - mark for mark in phase_cues.remaining_marks_s}
         for mark in phase_cues.remaining_marks_s:
             if elapsed_s < duration - mark:
-                say = partial(self._cues.say, cues.remaining_text(mark), CueKind.REMAINING)
+                say = partial(self._cues.say, cues.remaining_text(mark), CueKind.REMAINING,
+                              self._phase_left_words, partial(self._mark_words, mark))
                 schedule(origin + duration - mark, 0, "phase", say)
         for at_s, text in encouragements(phase_cues, duration):
             if at_s > elapsed_s and at_s not in mark_times:
-                say = partial(self._cues.say, text, CueKind.ENCOURAGEMENT)
-                schedule(origin + at_s, 1, "phase", say)
+                schedule(origin + at_s, 1, "phase", partial(self._encourage, text))
         schedule(origin + duration, 2, "phase", partial(self._end_phase, phase))
 
+    def _encourage(self, text: str) -> None:
+        """An encouragement, unless a question waits for its answer: it is not talked over."""
+        if not self.expecting_answer:
+            self._cues.say(self._fill(text), CueKind.ENCOURAGEMENT)
+
     def _end_phase(self, phase: Phase) -> None:
-        for text in phase.cues.end:
-            self._cues.say(text, CueKind.END)
+        if self._ends_early(phase):
+            self._cues.say(cues.EARLY_END_CLOSING, CueKind.END)
+        for text in () if self._ends_early(phase) else phase.cues.end:
+            self._cues.say(self._fill(text), CueKind.END)
         self.trigger("phase_end")
 
-    # ----- direct answers (no state change) -----
-
-    def _say_time_left(self) -> None:
-        if self.state in (IDLE, DONE):
-            return
-        status = self.status
-        phase = self._progress.current.state
-        phase_words = phase if status.phase_remaining_s is not None else None
-        text = cues.time_left_text(
-            phase_words, status.phase_remaining_s or 0.0, status.session_remaining_s or 0.0
-        )
-        self._cues.say(text, CueKind.ANSWER)
+    def _ends_early(self, phase: Phase) -> bool:
+        """The cool-down after the walker chose to end: the script's words would not be true."""
+        return phase.state == COOL_DOWN and self._end_reason == EndReason.ENDED_BY_WALKER
 
     # ----- callbacks named by the table: entering states -----
 
@@ -216,10 +217,14 @@ class Session(SafetyFlow):
         phase, elapsed = self._progress.enter(event.state.name, self._now(), resuming)
         if resuming:
             remaining_s = self._progress.duration_s(phase) - elapsed
-            self._cues.say(cues.resumed_text(phase.state, remaining_s), CueKind.START)
+            self._cues.say(cues.resumed_text(phase.state, remaining_s), CueKind.START,
+                           self._phase_left_words, self._resumed_words)
+        elif self._ends_early(phase):
+            cool_down = cues.early_cool_down_text(self._progress.duration_s(phase))
+            self._cues.say(cool_down, CueKind.START, self._phase_left_words)
         else:
             for text in phase.cues.start:
-                self._cues.say(text, CueKind.START)
+                self._cues.say(self._fill(text), CueKind.START)
         self._schedule_phase(phase, elapsed)
 
     def enter_support_check(self, event: EventData) -> None:
@@ -240,8 +245,14 @@ class Session(SafetyFlow):
     def leave_state(self, event: EventData) -> None:
         """Freeze the phase's time, count walked seconds, and drop the state's timers."""
         self._progress.leave(self.state, self._now())
+        lapse_s = self._end_question_lapse_s()
         self._agenda.clear()
-        self._confirming = self._asking_to_end = False
+        self._confirming = False
+        # "Do you want to end?" still waits when the plan moves on (a walk ends meanwhile).
+        if lapse_s is not None and event.event.name == "phase_end":
+            self._keep_end_question(lapse_s)
+        else:
+            self._asking_to_end = False
 
     def emit_state_event(self, event: EventData) -> None:
         """Every state change becomes a `state` event, its trigger saying why."""

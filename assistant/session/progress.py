@@ -114,6 +114,11 @@ class Progress:
         if state == WALKING:
             self.walked_s[self.current.interval - 1] += now_s - self._entered_s
 
+    def walked_so_far_s(self, state: str, now_s: float) -> float:
+        """Backward-walking seconds so far, the walk going on now (in `state`) included."""
+        ongoing_s = now_s - self._entered_s if state == WALKING else 0.0
+        return sum(self.walked_s) + ongoing_s
+
     def status(self, state: str, now_s: float) -> SessionStatus:
         """Where the session is, in machine state `state`, for a status line."""
         phase = self._plan[max(self._position, 0)]

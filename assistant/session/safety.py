@@ -183,6 +183,7 @@ class SafetyFlow:
 
     def _drop_end_question(self) -> None:
         self._asking_to_end = False
+        self._cues.say(cues.END_QUESTION_LAPSED, CueKind.ANSWER)
 
     def keep_going(self, event: EventData) -> None:
         """"No" to "do you want to end?": carry on."""
@@ -216,3 +217,11 @@ class SafetyFlow:
         self._prompt(
             cues.CONTINUE_OR_END, safety.prompt_timeout_s, safety.max_reprompts, "prompt_unanswered"
         )
+
+    def _end_question_lapse_s(self) -> float | None:
+        """When the waiting "do you want to end?" lapses; None when it is not waiting."""
+        return self._agenda.due_s(_END_QUESTION_TAG) if self._asking_to_end else None
+
+    def _keep_end_question(self, lapse_s: float) -> None:
+        """The question goes on waiting, until `lapse_s`, in the state just entered."""
+        self._agenda.schedule(lapse_s, 3, _END_QUESTION_TAG, self._drop_end_question)

@@ -151,6 +151,8 @@ class SpokenCues:
         if not self._queue:
             return
         cue, voice = self._queue.popleft()
+        if cue.wording is not None:  # a time in it is said as it is now, not when queued
+            cue = Cue(cue.wording(), cue.kind)
         self._current = cue
         try:
             rendered = self._renderer.render(cue.text, voice.rate_wpm, voice.volume)

@@ -238,7 +238,8 @@ def script_with_channels(tmp_path: Path, channels_yaml: str) -> Path:
     text = default_script_path().read_text()
     assert "  channels: []" in text
     path = tmp_path / "with-alerts.yaml"
-    path.write_text(text.replace("  channels: []", "  channels:\n" + channels_yaml, 1))
+    named = "walker: Anna\n" + text  # alerts name the walker: a script with channels must
+    path.write_text(named.replace("  channels: []", "  channels:\n" + channels_yaml, 1))
     return path
 
 
@@ -255,7 +256,7 @@ def test_alert_test_command_exits_0_when_every_channel_delivers(
         assert main(["alert-test", str(script)]) == 0
     out = capsys.readouterr().out
     assert out.count("OK ") == 2 and "FAILED" not in out
-    assert receiver.bodies[0]["kind"] == "test" and receiver.bodies[0]["walker"] == "friend"
+    assert receiver.bodies[0]["kind"] == "test" and receiver.bodies[0]["walker"] == "Anna"
     assert json.loads(alerts_file.read_text())["kind"] == "test"
 
 

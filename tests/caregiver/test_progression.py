@@ -3,6 +3,7 @@ the real loader accepts, with the old one kept and the comments still there."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -91,10 +92,13 @@ def test_dizziness_in_the_last_session_eases_off_but_not_below_a_floor() -> None
     script = make_script(walk_s=45, intervals=3, progression=RULES)
     advice = advise([*good_days(45, 3, 3), session(45, 3, "ended_early", 1, 1, day=9)], script)
     assert (advice.kind, advice.walk_s, advice.intervals) == ("ease_off", 30, 3)
-    assert "dizzy" in advice.spoken and "fifteen seconds shorter" in advice.spoken
+    assert advice.spoken.startswith(
+        "You felt dizzy today, so for now each walk should be fifteen seconds shorter.")
     short = make_script(walk_s=15, intervals=3, progression=RULES)
     advice = advise([session(15, 3, "ended_early", 1, 1)], short)
     assert (advice.kind, advice.walk_s, advice.intervals) == ("ease_off", 15, 2)
+    assert advice.spoken.startswith(
+        "You felt dizzy today, so for now each session should have one walk fewer.")
     no_ease = make_script(walk_s=45, intervals=3,
                           progression=replace(RULES, ease_off_after_dizzy=False))
     assert advise([session(45, 3, "ended_early", 1, 1)], no_ease).kind == "same"
@@ -193,16 +197,66 @@ def test_an_unusual_layout_is_rewritten_and_says_comments_are_lost(own_script: P
     assert "# flow style" in change.backup_path.read_text()
 
 
-def test_a_bundled_script_is_not_changed_in_place(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _good_history_of_default(db: Path) -> ExerciseScript:
     default = load_script(default_script_path())
-    db = tmp_path / "h.sqlite3"
     with HistoryStore(db) as store:
         for _ in range(default.progression.after_sessions):
             record(store, default, completed_session(default.walking.intervals,
                                                      default.walking.walk_s))
+    return default
+
+
+def _advised_command(out: str) -> list[str]:
+    """The command the advice ends with, as the caregiver would type it (without retrowalk)."""
+    lines = [line.strip() for line in out.splitlines() if line.strip().startswith("retrowalk ")]
+    assert lines, out
+    return shlex.split(lines[-1])[1:]
+
+
+def test_a_bundled_script_ends_in_a_command_that_writes_the_advised_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "h.sqlite3"
+    default = _good_history_of_default(db)
+    before = default_script_path().read_text()
+    monkeypatch.chdir(tmp_path)
+    assert main(["progress", "default", "--db", str(db)]) == 0
+    advised = _advised_command(capsys.readouterr().out)
+    assert advised == ["progress", "default", "--db", str(db), "--apply", "--out",
+                       "my_script.yaml"]
+    assert main(advised) == 0  # the command the advice gives works as it is
+    out = capsys.readouterr().out
+    assert "Written:   my_script.yaml (6 walks of 40 s)" in out
+    assert "retrowalk start --script my_script.yaml" in out
+    copy = load_script(tmp_path / "my_script.yaml")
+    assert copy.walking.walk_s == default.walking.walk_s + default.progression.step_s
+    assert replace(copy, walking=default.walking, source=default.source) == default
+    assert "# slow and clear" in (tmp_path / "my_script.yaml").read_text()
+    assert default_script_path().read_text() == before
+    # The copy has the script's name, so its history goes on: the advice is new again.
+    assert main(["progress", "my_script.yaml", "--db", str(db)]) == 0
+    assert "Keep the walks as they are." in capsys.readouterr().out
+
+
+def test_apply_on_a_bundled_script_without_out_changes_nothing_and_says_how(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "h.sqlite3"
+    _good_history_of_default(db)
     before = default_script_path().read_text()
     assert main(["progress", "default", "--db", str(db), "--apply"]) == 1
-    assert "Copy it" in capsys.readouterr().out
+    assert _advised_command(capsys.readouterr().out)[-3:] == ["--apply", "--out",
+                                                              "my_script.yaml"]
     assert default_script_path().read_text() == before
+
+
+def test_out_never_overwrites_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "h.sqlite3"
+    _good_history_of_default(db)
+    taken = tmp_path / "taken.yaml"
+    taken.write_text("mine\n")
+    assert main(["progress", "default", "--db", str(db), "--apply", "--out", str(taken)]) == 2
+    assert "already exists" in capsys.readouterr().err and taken.read_text() == "mine\n"
+    assert main(["progress", "default", "--db", str(db), "--out", str(taken)]) == 2
+    assert "--out works with --apply" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h.sqlite3", "taken.yaml"]

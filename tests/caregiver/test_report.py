@@ -79,7 +79,8 @@ def test_report_page_and_charts_show_the_sessions(history: Path, tmp_path: Path)
     assert text.count("Ended early") == 1 and "Completed" in text
     assert re.search(r"Wed 04 Mar 2026 09:30</td><td>gentle</td><td[^>]*>0\.2</td>", text)
     # 64 s to the first walk, then 12 s walked before "I feel dizzy".
-    dizzy_row = "Wed 04 Mar 2026 09:31</td><td>The walker said they felt dizzy (&quot;I feel"
+    dizzy_row = ("Wed 04 Mar 2026 09:31 (1:16 into the session)</td><td>The walker said they "
+                 "felt dizzy (&quot;I feel")
     assert dizzy_row in text
     blue_bars = np.all(np.abs(imread(page.parent / "minutes_per_day.png")[..., :3]
                               - np.array([0x15, 0x65, 0xC0]) / 255) < 0.02, axis=-1)

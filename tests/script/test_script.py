@@ -16,6 +16,7 @@ from assistant.script.loading import (
     parse_script,
     resolve_script,
 )
+from assistant.script.placeholders import fill_placeholders
 
 # A small valid script; the expected LINE:COL below refer to its lines:
 # 1 name, 2 walker, 3 warm_up, 4 duration_s, 5 support_check, 6 question, 7 walking,
@@ -303,3 +304,40 @@ def test_load_script_raises_with_every_problem(tmp_path: Path) -> None:
     assert str(caught.value).startswith(f"{path}:9:11: error: walking.walk_s: ")
     assert "1 more problem" in str(caught.value) and "\n" not in str(caught.value)
     assert caught.value.exit_code == 2
+
+
+def test_the_walker_s_name_is_optional_but_needed_for_alerts() -> None:
+    unnamed = MINIMAL.replace("walker: Ann\n", "")
+    check = parse_script(unnamed, "t.yaml")
+    assert check.ok and check.script is not None and check.script.walker == ""
+    assert check.script.for_walker == "" and parse_script(MINIMAL).script.for_walker == " for Ann"
+    alerting = unnamed + "alerts:\n  channels:\n    - {type: file, path: a.jsonl}\n"
+    errors = parse_script(alerting, "t.yaml").errors
+    assert len(errors) == 1 and errors[0].startswith("t.yaml:")
+    assert "alerts.channels" in errors[0] and "walker: NAME" in errors[0]
+
+
+@pytest.mark.parametrize("name", ["default", "building", "knee_friendly"])
+def test_shipped_scripts_call_the_walker_by_no_placeholder_name(name: str) -> None:
+    script = load_script(resolve_script(name))
+    assert script.walker == "" and "friend" not in " ".join(script.cue_texts()).lower()
+
+
+def test_a_placeholder_is_known_or_refused_where_it_is_written() -> None:
+    good = MINIMAL + "  cues:\n    start:\n      - First, {duration}. So far {walked}.\n"
+    assert parse_script(good, "t.yaml").ok
+    typo = MINIMAL + "  cues:\n    start:\n      - First, {duraton} forward.\n"
+    errors = parse_script(typo, "t.yaml").errors
+    assert len(errors) == 1 and "{duraton} is not a placeholder" in errors[0]
+    assert errors[0].startswith("t.yaml:")
+    question = MINIMAL.replace("question: Say ready when you are ready.",
+                               "question: In {duration}, say ready when you are ready.")
+    errors = parse_script(question, "t.yaml").errors
+    assert len(errors) == 1 and "spoken as it is written" in errors[0]
+
+
+def test_filled_placeholders_read_as_sentences() -> None:
+    values = {"duration": "three minutes", "walked": "ten minutes"}
+    assert fill_placeholders("{duration} of walking.", values) == "Three minutes of walking."
+    assert fill_placeholders("That was {walked}.", values) == "That was ten minutes."
+    assert fill_placeholders("No times here.", values) == "No times here."
