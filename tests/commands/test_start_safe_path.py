@@ -28,6 +28,7 @@ END_WITHIN_S = 60.0
 
 def script_with_webhook(tmp_path: Path, url: str) -> Path:
     data = yaml.safe_load(default_script_path().read_text(encoding="utf-8"))
+    data["walker"] = "Margaret"  # alert messages say who needs help
     data["alerts"] = {"channels": [{"type": "webhook", "url": url, "retries": 0}]}
     path = tmp_path / "walks.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
