@@ -27,7 +27,7 @@ PICO_PREFIX = "pico:"
 LICENCES = {
     ESPEAK: ("GPL-3.0-or-later", True),
     PICO: ("Apache-2.0", True),
-    MBROLA: ("MBROLA voice licence: non-commercial only, not in a product that is sold", False),
+    MBROLA: ("non-commercial (MBROLA)", False),
 }
 
 #: What `voice: null` speaks with: pyttsx3 uses eSpeak NG's own default voice, "en"
@@ -40,6 +40,8 @@ _MBROLA_FOLDERS = (Path("/usr/share/mbrola"),)
 
 #: The languages pico2wave knows; a language is installed when its two data files are.
 PICO_LANGUAGES = ("en-US", "en-GB", "de-DE", "es-ES", "fr-FR", "it-IT")
+_PICO_TITLES = ("English (America)", "English (Great Britain)", "German", "Spanish", "French",
+                "Italian")
 _PICO_DATA = Path("/usr/share/pico/lang")
 
 
@@ -210,6 +212,7 @@ def _mbrola_database_installed(voice_file: Path) -> bool:
 def _pico_voices() -> list[VoiceInfo]:
     if shutil.which("pico2wave") is None:
         return []
-    return [VoiceInfo(f"{PICO_PREFIX}{language}", PICO, language, f"SVOX Pico {language}")
-            for language in PICO_LANGUAGES
-            if any(_PICO_DATA.glob(f"{language}_ta.bin"))]
+    # Each of Pico's languages has one voice, a woman's.
+    return [VoiceInfo(f"{PICO_PREFIX}{language}", PICO, language, f"{title}, female")
+            for language, title in zip(PICO_LANGUAGES, _PICO_TITLES, strict=True)
+            if (_PICO_DATA / f"{language}_ta.bin").is_file()]
