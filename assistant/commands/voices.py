@@ -86,7 +86,7 @@ def list_lines(voices: list[VoiceInfo], show_all: bool = False) -> list[str]:
 def _notes(voices: list[VoiceInfo], shown: list[VoiceInfo], default: VoiceInfo | None,
            ) -> list[str]:
     if default is not None:
-        notes = [f"* the default: a script without voice: speaks with {ESPEAK} {default.name}."
+        notes = [f"The default (*): a script without voice: speaks with {ESPEAK} {default.name}."
                  " It stays the default until the command spotter is retrained on another "
                  "voice (docs/audio.md)."]
     else:

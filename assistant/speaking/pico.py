@@ -52,7 +52,8 @@ class PicoBackend:
         program = shutil.which("pico2wave")
         if program is None:
             raise VoiceError("pico2wave is not installed; install libttspico-utils (README)")
-        # "<" would open Pico markup: a cue's own angle brackets are spoken as pauses.
+        # Pico reads "<...>" as its markup (a cue's "<now>" was not said as "now"): the
+        # brackets are left out, the words spoken.
         plain = text.replace("<", " ").replace(">", " ")
         marked = f'<speed level="{speed_level(rate_wpm)}">{plain}</speed>'
         with tempfile.TemporaryDirectory(prefix="retrowalk-pico-") as folder:
