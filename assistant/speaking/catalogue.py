@@ -7,13 +7,14 @@ A script's `voice:` field names one of them (docs/scripts.md):
 - an MBROLA voice by its espeak-ng name, `mb-us1`, `mb-us2`, `mb-us3`, `mb-en1`...;
 - a SVOX Pico voice as `pico:` and its language, `pico:en-US`, `pico:en-GB`...
 
-Names are matched without regard to case. `installed_voices()` asks the engines each time
-(a few tens of milliseconds), so it always tells what is installed now.
+Names are matched without regard to case. The engines are asked once per process (about
+50 ms): a cue renderer is made per cue in training, and voices are not installed mid-run.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import shutil
 import subprocess
@@ -71,9 +72,14 @@ class VoiceInfo:
 
 def installed_voices() -> list[VoiceInfo]:
     """Every offline voice installed on this machine: eSpeak NG, then MBROLA, then Pico."""
+    return list(_installed())
+
+
+@functools.cache
+def _installed() -> tuple[VoiceInfo, ...]:
     espeak = _espeak_entries()
-    return ([v for v in espeak if v.engine == ESPEAK] + [v for v in espeak if v.engine == MBROLA]
-            + _pico_voices())
+    return (*(v for v in espeak if v.engine == ESPEAK), *(v for v in espeak if v.engine == MBROLA),
+            *_pico_voices())
 
 
 def find_voice(name: str, voices: list[VoiceInfo] | None = None) -> VoiceInfo | None:
@@ -125,6 +131,7 @@ def voice_problem(name: str) -> str | None:
             "(a voice of another engine may need installing, see the README)")
 
 
+@functools.cache
 def espeak_variants() -> frozenset[str]:
     """eSpeak NG's variants (`f3`, `klatt`, ...), lower case; empty without espeak-ng."""
     lines = _espeak_listing("--voices=variant")
