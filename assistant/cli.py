@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "listen",
     "demo",
     "devices",
+    "voices",
     "models",
     "history",
     "report",

@@ -13,6 +13,7 @@ from assistant.core.errors import ScriptError
 from assistant.script.loading import bundled_script_names, check_script, resolve_script
 from assistant.script.powers import alert_channel_lines
 from assistant.script.timeline import format_timeline
+from assistant.speaking.catalogue import voice_problem
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -23,6 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description="Check an exercise script (YAML) and show the planned session: phases "
         "with their start and end times, the backward-walking minutes and the total. Every "
         "problem is listed as FILE:LINE:COL: error: FIELD: what is wrong and what is allowed. "
+        "A voice the script names must be installed here (retrowalk voices lists them). "
         "Warnings (e.g. a cue that contains a command phrase the assistant could mistake for "
         "the walker) do not fail the check unless --strict is given. "
         "The script format is described in docs/scripts.md.",
@@ -48,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     except ScriptError as err:
         print("\n".join(err.problems) or str(err), file=sys.stderr)
         return ScriptError.exit_code
-    check = check_script(path)
+    check = check_script(path, check_voice=voice_problem)
     for line in check.errors + check.warnings:
         print(line, file=sys.stderr)
     if check.script is None:

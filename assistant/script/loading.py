@@ -10,6 +10,7 @@ on top of `reader.py`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,10 @@ from assistant.script.texts import LEADING_ZERO
 
 #: An exercise script is a page of text; anything larger is a mistake, not a script.
 MAX_FILE_BYTES = 256_000
+
+#: Why a voice name cannot be used here, or None when it can (the speaking layer knows which
+#: voices are installed; the script layer only places the error).
+VoiceCheck = Callable[[str], str | None]
 
 
 @dataclass
@@ -43,8 +48,10 @@ class ScriptCheck:
         return not self.errors
 
 
-def parse_script(text: str, source: str = "<script>") -> ScriptCheck:
-    """Check a script given as text; `source` names it in every problem line."""
+def parse_script(text: str, source: str = "<script>",
+                 check_voice: VoiceCheck | None = None) -> ScriptCheck:
+    """Check a script given as text; `source` names it in every problem line. With
+    `check_voice`, a `voice.voice` it finds a problem with is an error too."""
     report = Report(source)
     data = read_yaml(text, report)
     script = None
@@ -54,12 +61,17 @@ def parse_script(text: str, source: str = "<script>") -> ScriptCheck:
                          f"(key: value lines), got {describe_value(data)}")
         else:
             script = read_script(Section(report, (), data), source)
+    if script is not None and script.voice.voice is not None and check_voice is not None:
+        problem = check_voice(script.voice.voice)
+        if problem is not None:
+            report.error(("voice", "voice"), problem)
     errors, warnings = report.lines()
     return ScriptCheck(script if not errors else None, errors, warnings)
 
 
-def check_script(path: str | Path) -> ScriptCheck:
-    """Check a script file; a missing, unreadable or non-UTF-8 file is one error line."""
+def check_script(path: str | Path, check_voice: VoiceCheck | None = None) -> ScriptCheck:
+    """Check a script file; a missing, unreadable or non-UTF-8 file is one error line
+    (`check_voice`: see `parse_script`)."""
     source = str(path)
     try:
         raw = _read_bytes(Path(path))
@@ -73,7 +85,7 @@ def check_script(path: str | Path) -> ScriptCheck:
         byte = raw[err.start]
         return ScriptCheck(None, [f"{source}:{line}:{column}: error: the file is not UTF-8 text "
                                   f"(byte 0x{byte:02x}); save it as UTF-8 in a plain text editor"])
-    return parse_script(text, source)
+    return parse_script(text, source, check_voice)
 
 
 def load_script(path: str | Path) -> ExerciseScript:

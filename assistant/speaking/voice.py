@@ -1,12 +1,17 @@
-"""Cues rendered to audio: pyttsx3 (eSpeak NG) writes each cue to a WAV file, we play it.
+"""Cues rendered to audio in the script's voice: each cue is written to a WAV file, we play it.
+
+The voice (`catalogue.py`) picks the engine: eSpeak NG voices through pyttsx3, MBROLA voices
+through the espeak-ng command line (pyttsx3 labels their 16 kHz audio 22.05 kHz: too fast),
+SVOX Pico through pico2wave (`pico.py`).
 
 Each cue is rendered by a fresh Python process (about 60 ms): see `_RENDER_SCRIPT` for why.
 Rendering to a file instead of `engine.say()` avoids pyttsx3's repeated-`runAndWait()` hangs
 (issues #126, #131), makes speech interruptible (the speaker plays our samples and can stop
 them) and gives the echo guard the exact signal that was played.
 
-Fallbacks, so a session is never silent: pyttsx3, else the espeak-ng command line, else
-`VoiceError` from `render()`; the runner then prints the cue and plays `chime_samples()`.
+Fallbacks, so a session is never silent: pyttsx3, else the espeak-ng command line (for an
+MBROLA or Pico voice: that voice, else the default voice), else `VoiceError` from `render()`;
+the runner then prints the cue and plays `chime_samples()`.
 `make_renderer()` picks the best one that works here and says which in `.description`.
 """
 
@@ -19,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -29,7 +34,9 @@ from assistant.audio.chunks import Samples, read_wav, write_wav
 from assistant.core.errors import RetroWalkError, VoiceError
 from assistant.core.events import SAMPLE_RATE_HZ
 from assistant.script.model import VoiceSettings
+from assistant.speaking.catalogue import DEFAULT_VOICE, MBROLA, PICO, canonical_name, find_voice
 from assistant.speaking.espeak import SpeakerStyle, synthesize, trim_silence
+from assistant.speaking.pico import PicoBackend
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -108,13 +115,28 @@ class Pyttsx3Backend:
 
 
 class EspeakCommandBackend:
-    """The espeak-ng command line (`assistant.speaking.espeak`), for when pyttsx3 fails."""
+    """The espeak-ng command line (`assistant.speaking.espeak`): MBROLA voices, and eSpeak NG
+    voices when pyttsx3 fails (None is pyttsx3's default voice, so the fallback sounds the
+    same)."""
 
-    name = "espeak-ng command line"
+    def __init__(self, name: str = "espeak-ng command line") -> None:
+        self.name = name
 
     def synthesize(self, text: str, voice: str | None, rate_wpm: int) -> Samples:
         """Render `text`; raises VoiceError if espeak-ng is missing or fails."""
-        return synthesize(text, SpeakerStyle(voice=voice or "en-us", speed_wpm=rate_wpm))
+        return synthesize(text, SpeakerStyle(voice=voice or DEFAULT_VOICE, speed_wpm=rate_wpm))
+
+
+class DefaultVoice:
+    """Another backend speaking with the default voice: the fallback of a chosen voice."""
+
+    def __init__(self, inner: SpeechBackend) -> None:
+        self.inner = inner
+        self.name = f"{inner.name}, default voice"
+
+    def synthesize(self, text: str, voice: str | None, rate_wpm: int) -> Samples:
+        """Render `text` in the default voice, whatever voice was asked for."""
+        return self.inner.synthesize(text, None, rate_wpm)
 
 
 def _read_rendered(path: Path, text: str) -> Samples:
@@ -126,9 +148,17 @@ def _read_rendered(path: Path, text: str) -> Samples:
     return samples
 
 
-def default_backends() -> list[SpeechBackend]:
-    """The renderers to try, best first."""
-    return [Pyttsx3Backend(), EspeakCommandBackend()]
+def default_backends(voice: str | None = None) -> list[SpeechBackend]:
+    """The renderers to try for this voice name (None: the default voice), best first."""
+    espeak: list[SpeechBackend] = [Pyttsx3Backend(), EspeakCommandBackend()]
+    found = find_voice(voice) if voice else None
+    if found is not None and found.engine == MBROLA:
+        chosen: SpeechBackend = EspeakCommandBackend(f"MBROLA {found.name} (espeak-ng)")
+    elif found is not None and found.engine == PICO:
+        chosen = PicoBackend()
+    else:
+        return espeak
+    return [chosen, *(DefaultVoice(backend) for backend in espeak)]
 
 
 class CueRenderer:
@@ -145,7 +175,8 @@ class CueRenderer:
     ) -> None:
         self.voice_settings = voice_settings
         self.cache_dir = cache_dir
-        self._backends = list(default_backends() if backends is None else backends)
+        self._backends = list(
+            default_backends(voice_settings.voice) if backends is None else backends)
         self._memory: dict[str, RenderedCue] = {}
         #: Full-volume speech by (text, rate): "louder please" rescales instead of re-rendering.
         self._speech: dict[tuple[str, int], Samples] = {}
@@ -234,9 +265,15 @@ def make_renderer(settings: VoiceSettings, cache_dir: Path | None = None) -> Cue
     """The best renderer that works on this machine; `.description` says which.
 
     Each backend is tried on a short probe phrase; with none working, the renderer's
-    `render()` raises VoiceError and its description is "printed cues with a chime"."""
+    `render()` raises VoiceError and its description is "printed cues with a chime". A voice
+    that is not installed here is replaced by the default voice, with a warning."""
+    name = canonical_name(settings.voice) if settings.voice is not None else None
+    if settings.voice is not None and name is None:
+        _LOGGER.warning("the voice %r is not installed here (retrowalk voices lists those "
+                        "that are); speaking with the default voice", settings.voice)
+    settings = replace(settings, voice=name)
     working: list[SpeechBackend] = []
-    for backend in default_backends():
+    for backend in default_backends(settings.voice):
         try:
             backend.synthesize("ready", settings.voice, settings.rate_wpm)
         except RetroWalkError as err:
