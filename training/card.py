@@ -69,7 +69,8 @@ def data_card(
         "",
         "## Sources",
         "",
-        "The split is by speaker or voice: no speaker or voice is in both splits.",
+        "The split is by speaker or voice: no speaker or voice is in both splits, except "
+        "kathleen (one reader, negatives only): her even sentences train, her odd ones validate.",
         "",
         *_table(["source", "train clips", "validation clips", "positives", "train speakers",
                  "validation speakers"], _source_rows(infos)),

@@ -44,8 +44,9 @@ class DatasetSettings:
     """The real recordings; None: RETROWALK_SHARED_DATA, else ../shared/data from the repo."""
     cache_dir: Path | None = None
     """Synthesized audio and built sets; None: RETROWALK_CACHE, else ../cache/dataset."""
-    kathleen_split: str = "validation"
-    """Which split kathleen's read speech (one reader, negatives only) belongs to."""
+    kathleen_split: str = "alternate"
+    """Which split kathleen's read speech (one reader, negatives only) belongs to: "train",
+    "validation", or "alternate" (every other sentence in each: see sources.kathleen_in_split)."""
 
 
 def shared_data_dir(settings: DatasetSettings) -> Path | None:

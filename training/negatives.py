@@ -54,9 +54,9 @@ def shared_streams(seed: int, shared: Path, cache: Path, kathleen_split: str,
                    split: str) -> Iterator[tuple[str, Samples]]:
     """Streams of real recordings: kathleen (in her split), wake words, other words."""
     rng = rng_for(seed, f"long-shared:{split}")
-    if kathleen_split == split:
-        yield "kathleen", join((product.read_audio(r.path)
-                                for r in sources.kathleen_recordings(shared)), rng)
+    kathleen = sources.kathleen_in_split(shared, kathleen_split, split)
+    if kathleen:
+        yield "kathleen", join((product.read_audio(r.path) for r in kathleen), rng)
     yield "wake_words", join((samples for _, s, samples in sources.wake_word_audio(shared, cache)
                               if s == split), rng)
     others = [r for r in sources.speech_commands(shared)

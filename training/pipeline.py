@@ -20,7 +20,8 @@ from training.dataset import (
     long_negative_audio,
 )
 from training.features import compute_features, priming_embeddings
-from training.thresholds import Choice, pick_label
+from training.gating import released_frames, speech_probabilities
+from training.thresholds import SAFETY_INTENTS, Choice, pick_label
 from training.train import (
     FRAME_S,
     ClipInfo,
@@ -45,6 +46,8 @@ class Corpus:
     long_tuning: list[np.ndarray]
     """First half (in time) of each validation long negative: for thresholds."""
     long_names: list[str] = field(default_factory=list)
+    tuning_released: list[np.ndarray] = field(default_factory=list)
+    """Per tuning frame: whether the run-time utterance gate would release a detection there."""
 
 
 @dataclass
@@ -88,17 +91,27 @@ def build_corpus(dataset: DatasetSettings, workers: int) -> Corpus:
     infos: list[ClipInfo] = []
     features = compute_features(_recording(build_clips(dataset), infos), root, workers)
     embeddings = list(tqdm(features, desc="clip features", unit="clip", mininterval=5))
-    long_train = _long_features(dataset, "train", root, workers)
-    long_validation = _long_features(dataset, "validation", root, workers)
+    long_train, _ = _long_features(dataset, "train", root, workers)
+    long_validation, audio = _long_features(dataset, "validation", root, workers)
     tuning = [frames[: len(frames) // 2] for frames in long_validation]
-    return Corpus(infos, embeddings, long_train, tuning)
+    released = [released_frames(speech_probabilities(samples, root), len(frames))
+                for samples, frames in zip(audio, tuning, strict=True)]
+    return Corpus(infos, embeddings, long_train, tuning, tuning_released=released)
 
 
-def _long_features(dataset: DatasetSettings, split: str, root: Path, workers: int) -> list:
-    """The frames of each long negative stream of one split."""
-    audio = (samples for _, samples in long_negative_audio(dataset, split))
-    return list(tqdm(compute_features(audio, root, workers), desc=f"long negatives ({split})",
-                     unit="stream", mininterval=5))
+def _long_features(dataset: DatasetSettings, split: str, root: Path,
+                   workers: int) -> tuple[list, list]:
+    """The frames of each long negative stream of one split, and the streams' audio."""
+    kept: list[np.ndarray] = []
+
+    def audio() -> Iterator[np.ndarray]:
+        for _, samples in long_negative_audio(dataset, split):
+            kept.append(samples)
+            yield samples
+
+    frames = list(tqdm(compute_features(audio(), root, workers), desc=f"long negatives ({split})",
+                       unit="stream", mininterval=5))
+    return frames, kept
 
 
 def train_head(corpus: Corpus, labels: list[str], settings: TrainSettings) -> tuple[Head, list]:
@@ -136,8 +149,12 @@ def pick_decisions(head: Head, corpus: Corpus) -> tuple[Head, list[Choice]]:
         if label == BACKGROUND:
             continue
         positives = [scores[i][:, column] for i in validation if corpus.infos[i].label == label]
-        choices.append(pick_label(label, positives, [s[:, column] for s in negatives], hours,
-                                  refractory_frames))
+        series = [s[:, column] for s in negatives]
+        if label not in SAFETY_INTENTS and corpus.tuning_released:
+            # Gated at run time: only what the utterance gate would let out can fire falsely.
+            series = [s * released for s, released in
+                      zip(series, corpus.tuning_released, strict=True)]
+        choices.append(pick_label(label, positives, series, hours, refractory_frames))
     thresholds = head.thresholds.copy()
     consecutive = head.consecutive.copy()
     for choice in choices:

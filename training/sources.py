@@ -84,10 +84,26 @@ def kathleen_recordings(shared: Path) -> list[Recording]:
                       "kathleen") for row in rows]
 
 
-def kathleen_clips(shared: Path, seed: int, split: str,
+def kathleen_in_split(shared: Path, kathleen_split: str, split: str) -> list[Recording]:
+    """kathleen's sentences that belong to `split`: all of them when `kathleen_split` names
+    that split; with "alternate", every other sentence (even ones train, odd ones validation),
+    so her read speech teaches rejection and the other half measures it."""
+    recordings = kathleen_recordings(shared)
+    if kathleen_split == "alternate":
+        return recordings[split == "validation"::2]
+    return recordings if kathleen_split == split else []
+
+
+def kathleen_clips(shared: Path, seed: int, kathleen_split: str,
                    banks: dict[str, NoiseBank]) -> Iterator[Clip]:
-    """kathleen's sentences cut into background windows, all in `split`."""
-    for recording in kathleen_recordings(shared):
+    """kathleen's sentences cut into background windows, each in its split."""
+    for split in ("train", "validation"):
+        yield from _kathleen_clips_of(shared, seed, kathleen_split, split, banks)
+
+
+def _kathleen_clips_of(shared: Path, seed: int, kathleen_split: str, split: str,
+                       banks: dict[str, NoiseBank]) -> Iterator[Clip]:
+    for recording in kathleen_in_split(shared, kathleen_split, split):
         origin = Origin("background", f"kathleen:{recording.text[:60]}", "kathleen", "kathleen",
                         split)
         yield from long_speech_clips(product.read_audio(recording.path), origin,

@@ -1,9 +1,10 @@
 """Choosing and loading a recognizer.
 
-`auto`: Vosk when a model for the language is found, else PocketSphinx (English, bundled
-model, no download needed). `spotter`: the trained command spotter (English; its models ship
-with the install). It hears single commands in short clips far better than PocketSphinx, but
-not yet inside a long stream (docs/recognition.md), so it is not the default yet.
+`auto`: for English, the trained command spotter (its models ship with the install; it hears
+people far better than PocketSphinx and almost never fires on ordinary talk: docs/benchmarks.md);
+for other languages, Vosk with a model for the language. `vosk` and `pocketsphinx` stay as
+choices: a Vosk English model could not be measured here (it needs a download), so it is used
+only when asked for.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def make_recognizer(engine: str = "auto", language: str = "en",
     if engine not in ENGINES:
         raise RecognizerError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     table = load_phrase_table(language)
-    if engine == "spotter":
+    if engine == "spotter" or (engine == "auto" and language in SPOTTER_LANGUAGES):
         return _spotter(table)
     model_dir = find_vosk_model(language, vosk_model) if engine != "pocketsphinx" else None
     if model_dir is not None:
