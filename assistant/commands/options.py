@@ -7,9 +7,9 @@ import argparse
 from assistant.hearing.recognizers.select import ENGINES
 
 ENGINE_HELP = (
-    "which speech recognizer listens: auto (Vosk when a Vosk model is installed, else "
-    "PocketSphinx, which needs no download), spotter (RetroWalk's own command spotter), "
-    "vosk or pocketsphinx (default: auto)"
+    "which speech recognizer listens: auto (for English, RetroWalk's own trained command "
+    "spotter; for other languages, Vosk with a model for the language), spotter, vosk, or "
+    "pocketsphinx (English, bundled; hears far less well) (default: auto)"
 )
 VOSK_MODEL_HELP = (
     "the folder of a Vosk model to use (default: one installed with "

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from assistant.audio.microphone import device_argument
 from assistant.commands.arguments import positive_number
+from assistant.commands.options import add_recognizer_options
 from assistant.core.errors import AudioDeviceError, SessionStopped, StopSignal
-from assistant.hearing.recognizers.select import ENGINES
 from assistant.run.safe_path import StopSignals
 from assistant.script.loading import load_script, resolve_script
 from assistant.script.model import ExerciseScript
@@ -39,11 +39,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                         help="speaker: a number or part of a name (see 'retrowalk devices')")
     parser.add_argument("--log", metavar="FILE", type=Path, default=None,
                         help="write the event log (JSON Lines) to FILE")
-    parser.add_argument("--engine", choices=ENGINES, default="auto",
-                        help="speech recognizer (auto: Vosk if a model is installed, "
-                        "else PocketSphinx)")
-    parser.add_argument("--vosk-model", metavar="DIR", default=None,
-                        help="a Vosk model folder to use")
+    add_recognizer_options(parser)
     parser.add_argument("--db", metavar="FILE", type=Path, default=None,
                         help="history database (default: in your RetroWalk data folder)")
     parser.add_argument("--no-history", action="store_true",
