@@ -32,6 +32,8 @@ OUT = Path(__file__).resolve().parent / "out"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 #: The walker's answer counts as the expected one when heard this soon after it was played.
 ANSWER_WINDOW_S = 5.0
+#: The support question lasts about 9 s; the walker answers after it.
+QUESTION_S = 11.0
 TV_GAIN = 0.5
 
 
@@ -52,6 +54,7 @@ def run_session(room: AudioRoom, engine: str, minutes: float, tv: Path | None,
                 work: Path) -> dict[str, object]:
     """One live session; returns the intents it took and when."""
     log = work / "session.jsonl"
+    log.unlink(missing_ok=True)
     ready = work / "ready.wav"
     write_wav(ready, synthesize("I'm ready", SpeakerStyle("en-us+f2", 150)))
     session = subprocess.Popen(
@@ -60,13 +63,18 @@ def run_session(room: AudioRoom, engine: str, minutes: float, tv: Path | None,
         stderr=subprocess.PIPE, text=True)
     television = room.play_file(tv) if tv is not None else None
     answered_at: float | None = None
+    asked = 0
     start = time.monotonic()
     while time.monotonic() - start < minutes * 60 and session.poll() is None:
         events = read_events(log)
-        if answered_at is None and any("Say ready" in str(e.get("text", "")) for e in events):
-            time.sleep(1.0)
+        questions = [e for e in events if "Say ready" in str(e.get("text", ""))]
+        if len(questions) > asked and not any(e.get("intent") == "ready"
+                                              and e["t"] > questions[-1]["t"] for e in events):
+            # Answer once the question has been said (the answer word is in it, too).
+            asked = len(questions)
+            time.sleep(QUESTION_S)
             room.play_file(ready).wait(10)
-            answered_at = events[-1]["t"]
+            answered_at = questions[-1]["t"] + QUESTION_S
         time.sleep(0.5)
     session.send_signal(signal.SIGINT)
     session.communicate(timeout=60)
