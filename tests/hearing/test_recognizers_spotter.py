@@ -99,3 +99,16 @@ def test_a_command_seconds_into_a_quiet_stream_is_heard(spotter: Recognizer) -> 
     """The stream starts afresh in quiet, so a command long after the start is heard too."""
     samples, _ = walker_recording([SpokenPhrase(3.0, "stop", CLEAR)], 5.5)
     assert [name for name, _ in intents(spotter, samples)] == ["stop"]
+
+
+def test_a_stop_is_heard_wherever_it_falls_after_a_fresh_start(spotter: Recognizer) -> None:
+    """In quiet the feature streams start afresh every second; a word is heard at any onset
+    (with one stream, this clear "stop" was missed at 3.0 s and 4.0 s)."""
+    word = walker_recording([SpokenPhrase(0.0, "stop", CLEAR)], 1.0)[0]
+    missed = []
+    for tenth in range(11):
+        at_s = 3.0 + tenth / 10
+        if [name for name, _ in intents(spotter, mix_at(silence(at_s + 3.0), word, at_s))] \
+                != ["stop"]:
+            missed.append(at_s)
+    assert missed == []
