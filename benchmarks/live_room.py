@@ -76,7 +76,7 @@ def run_session(room: AudioRoom, engine: str, minutes: float, tv: Path | None,
             room.play_file(ready).wait(10)
             answered_at = questions[-1]["t"] + QUESTION_S
         time.sleep(0.5)
-    session.send_signal(signal.SIGINT)
+    session.send_signal(signal.SIGTERM)  # the safe path; a background job ignores SIGINT
     session.communicate(timeout=60)
     if television is not None:
         television.terminate()
