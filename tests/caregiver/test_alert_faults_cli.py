@@ -17,6 +17,7 @@ import pytest
 
 from assistant.script.loading import default_script_path
 from assistant.session import cues
+from assistant.session.end_words import end_words
 from tests.caregiver.test_delivery import live_members
 from tests.helpers.bad_servers import BadServer
 
@@ -40,6 +41,7 @@ def faulty_script(folder: Path, webhook_url: str) -> tuple[Path, Path]:
     text = re.sub(r"^  channels: \[\].*\n", channels, default_script_path().read_text(),
                   count=1, flags=re.MULTILINE)
     text = text.replace("emergency_max_s: 1800", "emergency_max_s: 60", 1)
+    text = "walker: Margaret  # alert messages say who needs help\n" + text
     path = folder / "faulty.yaml"
     path.write_text(text)
     return path, pid_file
@@ -98,7 +100,7 @@ def test_an_emergency_no_channel_can_deliver_tells_the_walker_and_logs_every_att
     attempts = [r for r in records if r["type"] == "alert"]
     assert {str(r["channel"]).split(":")[0] for r in attempts} == {"webhook", "file", "command"}
     assert not any(r["ok"] for r in attempts)
-    assert "emergency" in history_of(tmp_path)
+    assert end_words("emergency") in history_of(tmp_path)
     assert_nothing_escaped(errors, pid_file)
 
 
@@ -113,6 +115,6 @@ def test_a_lost_hearing_alert_no_channel_delivered_is_told_before_the_end(
     assert said[-2:] == [cues.HEARING_LOST, cues.ALERT_UNREACHED]
     kinds = {r.get("kind") for r in records if r["type"] == "alert"}
     assert kinds == {"hearing_lost"}
-    assert "hearing" in history_of(tmp_path).lower()
+    assert end_words("hearing_lost") in history_of(tmp_path)
     assert code is not None
     assert_nothing_escaped(errors, pid_file)
