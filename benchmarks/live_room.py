@@ -27,9 +27,9 @@ from assistant.speaking.espeak import SpeakerStyle, synthesize
 from tests.helpers.audio_server import AudioRoom, start_room, stop_room
 from tests.helpers.live_session import read_events
 from training import product, sources
+from training.dataset import DatasetSettings, shared_data_dir
 
 OUT = Path(__file__).resolve().parent / "out"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 #: The walker's answer counts as the expected one when heard this soon after it was played.
 ANSWER_WINDOW_S = 5.0
 #: The support question lasts about 9 s; the walker answers after it.
@@ -40,8 +40,11 @@ TV_GAIN = 0.5
 def tv_recording(path: Path, minutes: float) -> Path:
     """kathleen's validation sentences, joined with short pauses, looped to `minutes`."""
     pause = np.zeros(8_000, dtype=np.int16)
+    shared = shared_data_dir(DatasetSettings())
+    if shared is None:
+        raise SystemExit("the television needs the shared data (../shared/data)")
     sentences = [product.read_audio(r.path)
-                 for r in sources.kathleen_in_split(SHARED, "alternate", "validation")]
+                 for r in sources.kathleen_in_split(shared, "alternate", "validation")]
     parts: list[np.ndarray] = []
     while sum(len(p) for p in parts) < minutes * 60 * 16_000:
         for sentence in sentences:

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.hearing.recognizers.spotter_engine import VAD_FRAME_SAMPLES
+from assistant.hearing.spotter.features import CHUNK_SAMPLES, SAMPLE_RATE_HZ
 from assistant.hearing.spotter.isolation import IsolationSettings
 from training.features import clip_key
-
-VAD_FRAME_SAMPLES = 512
-FEATURE_FRAME_SAMPLES = 1280
-RATE = 16_000
 
 
 def speech_probabilities(samples: np.ndarray, cache: Path) -> np.ndarray:
@@ -41,7 +39,7 @@ def speech_probabilities(samples: np.ndarray, cache: Path) -> np.ndarray:
 
 def utterances(probabilities: np.ndarray, settings: IsolationSettings) -> list[tuple[float, float]]:
     """Stretches of speech (start, end seconds), joined over pauses shorter than the gate's."""
-    frame_s = VAD_FRAME_SAMPLES / RATE
+    frame_s = VAD_FRAME_SAMPLES / SAMPLE_RATE_HZ
     found: list[tuple[float, float]] = []
     for index in np.flatnonzero(probabilities >= settings.speech_probability):
         start_s, end_s = index * frame_s, (index + 1) * frame_s
@@ -57,7 +55,7 @@ def released_frames(probabilities: np.ndarray, frames: int,
     """Per feature frame: whether a detection there would be released (its utterance short)."""
     settings = settings or IsolationSettings()
     released = np.ones(frames, dtype=bool)
-    ends_s = (np.arange(frames) + 1) * FEATURE_FRAME_SAMPLES / RATE
+    ends_s = (np.arange(frames) + 1) * CHUNK_SAMPLES / SAMPLE_RATE_HZ
     for start_s, end_s in utterances(probabilities, settings):
         if end_s - start_s <= settings.max_utterance_s:
             continue

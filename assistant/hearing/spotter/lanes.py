@@ -11,7 +11,7 @@ detections (in audio time) out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -37,7 +37,7 @@ class _Lane:
     detector: Detector
     offset_s: float
     origin_s: float = 0.0
-    next_reset_s: float = field(default=0.0)
+    next_reset_s: float = 0.0
 
     def reset(self, origin_s: float) -> None:
         self.features.reset()
