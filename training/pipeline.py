@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-from assistant.hearing.spotter.features import SAMPLE_RATE_HZ
+from assistant.hearing.spotter.features import CHUNK_SAMPLES, SAMPLE_RATE_HZ
 from assistant.hearing.spotter.head import BACKGROUND, DATA_CARD_FILE, HEAD_FILE, Head
+from assistant.hearing.spotter.lanes import LANES
 from training import product
 from training.dataset import (
     Clip,
@@ -31,6 +32,7 @@ from training.train import (
     stream_scores,
     training_arrays,
 )
+from training.tuning import LaneStream, lane_streams
 
 MINING_ROUNDS = 2
 MAX_HARD_NEGATIVES = 40_000
@@ -43,11 +45,10 @@ class Corpus:
     infos: list[ClipInfo]
     embeddings: list[np.ndarray]
     long_train: list[np.ndarray]
-    long_tuning: list[np.ndarray]
-    """First half (in time) of each validation long negative: for thresholds."""
-    long_names: list[str] = field(default_factory=list)
-    tuning_released: list[np.ndarray] = field(default_factory=list)
-    """Per tuning frame: whether the run-time utterance gate would release a detection there."""
+    tuning: list[LaneStream]
+    """The first half (in time) of each validation long negative, lane by lane: thresholds."""
+    tuning_hours: float = 0.0
+    """How long those first halves are (each counted once, not once per lane)."""
 
 
 @dataclass
@@ -91,27 +92,25 @@ def build_corpus(dataset: DatasetSettings, workers: int) -> Corpus:
     infos: list[ClipInfo] = []
     features = compute_features(_recording(build_clips(dataset), infos), root, workers)
     embeddings = list(tqdm(features, desc="clip features", unit="clip", mininterval=5))
-    long_train, _ = _long_features(dataset, "train", root, workers)
-    long_validation, audio = _long_features(dataset, "validation", root, workers)
-    tuning = [frames[: len(frames) // 2] for frames in long_validation]
-    released = [released_frames(speech_probabilities(samples, root), len(frames))
-                for samples, frames in zip(audio, tuning, strict=True)]
-    return Corpus(infos, embeddings, long_train, tuning, tuning_released=released)
+    long_train = _long_features(dataset, "train", root, workers)
+    halves = [samples[: len(samples) // CHUNK_SAMPLES // 2 * CHUNK_SAMPLES]
+              for _, samples in long_negative_audio(dataset, "validation")]
+    tuning = lane_streams(halves, root, workers)
+    for index, samples in enumerate(halves):
+        released = released_frames(speech_probabilities(samples, root),
+                                   len(samples) // CHUNK_SAMPLES)
+        for lane in tuning[index * LANES:(index + 1) * LANES]:
+            lane.released = released
+    hours = sum(len(samples) for samples in halves) / SAMPLE_RATE_HZ / 3600
+    return Corpus(infos, embeddings, long_train, tuning, hours)
 
 
 def _long_features(dataset: DatasetSettings, split: str, root: Path,
-                   workers: int) -> tuple[list, list]:
-    """The frames of each long negative stream of one split, and the streams' audio."""
-    kept: list[np.ndarray] = []
-
-    def audio() -> Iterator[np.ndarray]:
-        for _, samples in long_negative_audio(dataset, split):
-            kept.append(samples)
-            yield samples
-
-    frames = list(tqdm(compute_features(audio(), root, workers), desc=f"long negatives ({split})",
-                       unit="stream", mininterval=5))
-    return frames, kept
+                   workers: int) -> list[np.ndarray]:
+    """The frames of each long negative stream of one split, each streamed from one start."""
+    audio = (samples for _, samples in long_negative_audio(dataset, split))
+    return list(tqdm(compute_features(audio, root, workers), desc=f"long negatives ({split})",
+                     unit="stream", mininterval=5))
 
 
 def train_head(corpus: Corpus, labels: list[str], settings: TrainSettings) -> tuple[Head, list]:
@@ -140,9 +139,10 @@ def pick_decisions(head: Head, corpus: Corpus) -> tuple[Head, list[Choice]]:
     validation = [i for i, info in enumerate(corpus.infos) if info.split == "validation"]
     scores = {i: stream_scores(head, corpus.embeddings[i], priming) for i in validation}
     # False activations are counted on long negative streams (read speech, wake words, other
-    # words, prose, own cues, noise); the short sound-alike clips are measured by the benchmark.
-    negatives = [stream_scores(head, frames, priming) for frames in corpus.long_tuning]
-    hours = sum(len(s) for s in negatives) * FRAME_S / 3600
+    # words, prose, own cues, noise), each lane apart; the short sound-alike clips are
+    # measured by the benchmark.
+    negatives = [lane.scores(head, priming) for lane in corpus.tuning]
+    hours = corpus.tuning_hours
     refractory_frames = int(round(head.refractory_s / FRAME_S))
     choices = []
     for column, label in enumerate(head.labels):
@@ -150,10 +150,9 @@ def pick_decisions(head: Head, corpus: Corpus) -> tuple[Head, list[Choice]]:
             continue
         positives = [scores[i][:, column] for i in validation if corpus.infos[i].label == label]
         series = [s[:, column] for s in negatives]
-        if label not in SAFETY_INTENTS and corpus.tuning_released:
+        if label not in SAFETY_INTENTS:
             # Gated at run time: only what the utterance gate would let out can fire falsely.
-            series = [s * released for s, released in
-                      zip(series, corpus.tuning_released, strict=True)]
+            series = [lane.gated(s) for lane, s in zip(corpus.tuning, series, strict=True)]
         choices.append(pick_label(label, positives, series, hours, refractory_frames))
     thresholds = head.thresholds.copy()
     consecutive = head.consecutive.copy()

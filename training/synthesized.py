@@ -60,6 +60,8 @@ def phrase_clips(items: list[tuple[str, str]], counts: VoiceCounts, seed: int,
 
 def is_product_voice(voice: Voice) -> bool:
     """Whether `voice` is the one the assistant speaks its cues in."""
+    if voice.engine == "pico":
+        return voice.name == voices.PRODUCT_PICO_VOICE
     return voice.engine == "espeak-ng" and voice.name in voices.PRODUCT_VOICES
 
 
@@ -88,8 +90,9 @@ def prose_renderings(sentences: list[str], groups: tuple[VoiceCounts, ...], seed
 
 
 def cue_requests(texts: list[str], rates_wpm: list[int]) -> list[SpeechRequest]:
-    """Every cue at every rate, in the product's own (default) voice."""
-    return [SpeechRequest("cue", "default", text, rate, 0) for text in texts for rate in rates_wpm]
+    """Every cue at every rate, in each of the product's own voices."""
+    return [SpeechRequest("cue", voice, text, rate, 0)
+            for voice in voices.CUE_VOICES for text in texts for rate in rates_wpm]
 
 
 def cue_clips(texts: list[str], rates_wpm: list[int], validation_rates_wpm: tuple[int, ...],
@@ -99,11 +102,15 @@ def cue_clips(texts: list[str], rates_wpm: list[int], validation_rates_wpm: tupl
     The own voice is known, not an unseen speaker: validation holds out speaking rates."""
     requests = cue_requests(texts, rates_wpm)
     audio = cache.get_many(requests)
-    description = product.cue_voice_description()
     for request in requests:
         split = "validation" if request.speed in validation_rates_wpm else "train"
-        speaker = f"cue:{description}:{request.speed}wpm"
+        speaker = f"cue:{cue_voice_name(request.voice)}:{request.speed}wpm"
         origin = Origin("background", f"cue:{request.text}", "cue", speaker, split)
         yield from long_speech_clips(audio[request], origin,
                                      rng_for(seed, f"cue:{request.speed}:{request.text}"),
                                      banks[split], reverb_share=1.0)
+
+
+def cue_voice_name(voice: str) -> str:
+    """How the data card names a cue voice ("pyttsx3 (eSpeak NG)", "SVOX Pico (pico2wave)")."""
+    return product.cue_voice_description(None if voice == "default" else voice)

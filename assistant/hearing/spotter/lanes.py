@@ -27,6 +27,35 @@ REPRIME_AFTER_QUIET_S = 1.0
 #: feature hop: measured on 5 voices x 2 words x 20 onsets, 1 lane heard 114 of 200,
 #: 2 lanes 158, 3 lanes 172, 4 lanes 178).
 STAGGER_S = 0.34
+#: How many lanes listen.
+LANES = 3
+
+
+class ResetSchedule:
+    """When each lane starts afresh: once a stretch of quiet has lasted a second (and after
+    each further second), each lane `STAGGER_S` later than the one before."""
+
+    def __init__(self, lanes: int) -> None:
+        """A schedule for `lanes` lanes, starting in sound."""
+        self._offsets_s = [index * STAGGER_S for index in range(lanes)]
+        self.reset()
+
+    def reset(self) -> None:
+        """Start again (a new recording)."""
+        self._quiet_s = 0.0
+        self._next_s = [REPRIME_AFTER_QUIET_S + offset for offset in self._offsets_s]
+
+    def after_chunk(self, seconds: float, quiet: bool) -> list[int]:
+        """Note one chunk of `seconds`; return the lanes due to start afresh after it."""
+        self._quiet_s = self._quiet_s + seconds if quiet else 0.0
+        due = []
+        for lane, offset_s in enumerate(self._offsets_s):
+            if not quiet:
+                self._next_s[lane] = REPRIME_AFTER_QUIET_S + offset_s
+            elif self._quiet_s >= self._next_s[lane]:
+                self._next_s[lane] += REPRIME_AFTER_QUIET_S
+                due.append(lane)
+        return due
 
 
 @dataclass
@@ -35,15 +64,12 @@ class _Lane:
 
     features: StreamingFeatures
     detector: Detector
-    offset_s: float
     origin_s: float = 0.0
-    next_reset_s: float = 0.0
 
     def reset(self, origin_s: float) -> None:
         self.features.reset()
         self.detector.reset()
         self.origin_s = origin_s
-        self.next_reset_s = REPRIME_AFTER_QUIET_S + self.offset_s
 
     def push(self, samples: npt.NDArray[np.int16]) -> list[Detection]:
         found = self.detector.push(self.features.push(samples))
@@ -53,37 +79,30 @@ class _Lane:
 class StaggeredLanes:
     """Several staggered lanes over one front end; see the module docstring."""
 
-    def __init__(self, front_end: FrontEnd, head: Head, lanes: int = 3) -> None:
+    def __init__(self, front_end: FrontEnd, head: Head, lanes: int = LANES) -> None:
         """`lanes` streams, each starting afresh `STAGGER_S` after the one before."""
         self._lanes = []
-        for index in range(lanes):
+        for _ in range(lanes):
             features = StreamingFeatures(front_end)
-            detector = Detector(head, features.priming_embeddings)
-            self._lanes.append(_Lane(features, detector, index * STAGGER_S))
+            self._lanes.append(_Lane(features, Detector(head, features.priming_embeddings)))
+        self._schedule = ResetSchedule(lanes)
         self._refractory_s = head.refractory_s
         self._last_fired_s: dict[str, float] = {}
-        self._quiet_s = 0.0
 
     def reset(self, origin_s: float) -> None:
         """Start every lane afresh at `origin_s` (a new recording)."""
         for lane in self._lanes:
             lane.reset(origin_s)
+        self._schedule.reset()
         self._last_fired_s.clear()
-        self._quiet_s = 0.0
 
     def push(self, samples: npt.NDArray[np.int16], end_s: float,
              quiet: bool) -> list[Detection]:
         """Feed one chunk (ending at `end_s`, quiet or not); return new detections in order."""
         found = sorted((d for lane in self._lanes for d in lane.push(samples)),
                        key=lambda d: d.at_s)
-        self._quiet_s = self._quiet_s + len(samples) / SAMPLE_RATE_HZ if quiet else 0.0
-        for lane in self._lanes:
-            if not quiet:
-                lane.next_reset_s = REPRIME_AFTER_QUIET_S + lane.offset_s
-            elif self._quiet_s >= lane.next_reset_s:
-                next_reset_s = lane.next_reset_s + REPRIME_AFTER_QUIET_S
-                lane.reset(end_s)
-                lane.next_reset_s = next_reset_s
+        for index in self._schedule.after_chunk(len(samples) / SAMPLE_RATE_HZ, quiet):
+            self._lanes[index].reset(end_s)
         return [d for d in found if self._first_of_its_kind(d)]
 
     def _first_of_its_kind(self, detection: Detection) -> bool:

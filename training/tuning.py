@@ -1,0 +1,94 @@
+"""The tuning negatives heard as the product hears them: through its staggered lanes.
+
+In quiet the product starts each lane afresh (assistant/hearing/spotter/lanes.py), so a word
+alone after a pause is scored from a fresh start, three times over at different offsets; a
+long stream scored from one start (as training streams clips) sees it once and differently.
+Measured on the wake-word stream: words that never fired on one stream fired `ready` through
+the lanes. Thresholds are therefore picked on each lane's own scores: the audio is cut where
+that lane starts afresh, each piece streamed from a reset (features cached by content), and
+every frame keeps its time on the stream's 80 ms grid, for the utterance gate's mask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.hearing.recognizers.spotter_engine import DITHER_RMS
+from assistant.hearing.spotter.features import CHUNK_SAMPLES, SAMPLE_RATE_HZ
+from assistant.hearing.spotter.head import Head
+from assistant.hearing.spotter.lanes import LANES, ResetSchedule, is_quiet
+from training.features import compute_features
+from training.train import stream_scores
+
+
+@dataclass
+class LaneStream:
+    """One lane's pieces of one tuning stream: embeddings from each fresh start, and where
+    each piece begins on the stream's frame grid."""
+
+    pieces: list[np.ndarray]
+    first_frames: list[int]
+    released: np.ndarray | None = None
+    """Per frame of the whole stream: whether the utterance gate would release a detection."""
+
+    def scores(self, head: Head, priming: np.ndarray) -> np.ndarray:
+        """The head's scores of every frame of this lane, in time order."""
+        return np.concatenate([stream_scores(head, piece, priming) for piece in self.pieces])
+
+    def frame_indices(self) -> np.ndarray:
+        """Each scored frame's index on the stream's 80 ms grid."""
+        return np.concatenate([first + np.arange(len(piece)) for first, piece
+                               in zip(self.first_frames, self.pieces, strict=True)])
+
+    def gated(self, series: np.ndarray) -> np.ndarray:
+        """A score series with the frames the utterance gate would hold back set to 0."""
+        if self.released is None:
+            return series
+        return series * self.released[self.frame_indices()]
+
+
+def dithered(samples: np.ndarray) -> np.ndarray:
+    """The stream with the product's faint noise floor added (spotter_engine.DITHER_RMS)."""
+    noise = np.random.default_rng(0).normal(0.0, DITHER_RMS, len(samples))
+    return np.clip(np.round(samples + noise), -32768, 32767).astype(np.int16)
+
+
+def lane_pieces(samples: np.ndarray, lanes: int = LANES) -> list[list[tuple[int, int]]]:
+    """Per lane, the (start, end) sample ranges between its fresh starts, 80 ms chunk by chunk
+    as the product decides them."""
+    schedule = ResetSchedule(lanes)
+    whole = len(samples) // CHUNK_SAMPLES * CHUNK_SAMPLES
+    starts = [0] * lanes
+    pieces: list[list[tuple[int, int]]] = [[] for _ in range(lanes)]
+    for begin in range(0, whole, CHUNK_SAMPLES):
+        end = begin + CHUNK_SAMPLES
+        quiet = is_quiet(samples[begin:end])
+        for lane in schedule.after_chunk(CHUNK_SAMPLES / SAMPLE_RATE_HZ, quiet):
+            pieces[lane].append((starts[lane], end))
+            starts[lane] = end
+    for lane in range(lanes):
+        if starts[lane] < whole:
+            pieces[lane].append((starts[lane], whole))
+    return pieces
+
+
+def lane_streams(streams: list[np.ndarray], cache_root: Path, workers: int) -> list[LaneStream]:
+    """Every lane of every stream (stream by stream, lane by lane), features from the cache."""
+    cut = [(samples, lane_pieces(samples)) for samples in map(dithered, streams)]
+
+    def audio() -> Iterator[np.ndarray]:
+        for samples, lanes in cut:
+            for pieces in lanes:
+                yield from (samples[start:end] for start, end in pieces)
+
+    features = compute_features(audio(), cache_root, workers)
+    found = []
+    for _, lanes in cut:
+        for pieces in lanes:
+            embeddings = [next(features) for _ in pieces]
+            found.append(LaneStream(embeddings, [start // CHUNK_SAMPLES for start, _ in pieces]))
+    return found
