@@ -38,11 +38,27 @@ def join(pieces: Iterable[Samples | np.ndarray], rng: np.random.Generator) -> Sa
     return product.to_int16(np.concatenate(parts))
 
 
-def cue_stream(seed: int, budget: Budget, speech: SpeechCache, split: str) -> Iterator[Samples]:
-    """Every cue at the split's rates, each through its own random room."""
+#: The stream of cues that say a safety word themselves ("Stopping now.", "Help is being
+#: called."): the assistant says them only once the walker is halted or the session ends, so
+#: a safety intent heard in them changes nothing, and safety thresholds are not tuned on them.
+HALTED_CUES = "cues_while_halted"
+
+
+def says_safety_word(text: str) -> bool:
+    """Whether a cue says a word that begins with a one-word safety phrase ("Stopping")."""
+    words = product.safety_words()
+    return any(word.startswith(words) for word in product.normalize(text).split())
+
+
+def cue_stream(seed: int, budget: Budget, speech: SpeechCache, split: str,
+               halted: bool) -> Iterator[Samples]:
+    """Every cue at the split's rates (those that say a safety word, or the others), each
+    through its own random room."""
     rates = [rate for rate in budget.cue_rates_wpm
              if (rate in budget.cue_validation_rates_wpm) == (split == "validation")]
-    requests = cue_requests(product.cue_texts()[: budget.cue_texts], rates)
+    texts = [text for text in product.cue_texts()[: budget.cue_texts]
+             if says_safety_word(text) == halted]
+    requests = cue_requests(texts, rates)
     audio = speech.get_many(requests)
     for request in requests:
         rng = rng_for(seed, f"long-cue:{request.speed}:{request.text}")
@@ -75,7 +91,8 @@ def long_negative_streams(seed: int, budget: Budget, shared: Path | None, cache:
     prose = prose_renderings(sentences, budget.prose_voices, seed, speech, split)
     if prose:
         yield "prose", join(prose, rng)
-    yield "cues", join(cue_stream(seed, budget, speech, split), rng)
+    yield "cues", join(cue_stream(seed, budget, speech, split, halted=False), rng)
+    yield HALTED_CUES, join(cue_stream(seed, budget, speech, split, halted=True), rng)
     banks = layout.basic_banks(shared, seed, budget.uses_shared_data)
     for name in banks[split].names:
         bed = banks[split].beds[name]

@@ -22,6 +22,7 @@ from training.dataset import (
 )
 from training.features import compute_features, priming_embeddings
 from training.gating import released_frames, speech_probabilities
+from training.negatives import HALTED_CUES
 from training.thresholds import SAFETY_INTENTS, Choice, pick_label
 from training.train import (
     FRAME_S,
@@ -93,15 +94,15 @@ def build_corpus(dataset: DatasetSettings, workers: int) -> Corpus:
     features = compute_features(_recording(build_clips(dataset), infos), root, workers)
     embeddings = list(tqdm(features, desc="clip features", unit="clip", mininterval=5))
     long_train = _long_features(dataset, "train", root, workers)
-    halves = [samples[: len(samples) // CHUNK_SAMPLES // 2 * CHUNK_SAMPLES]
-              for _, samples in long_negative_audio(dataset, "validation")]
+    halves = [(name, samples[: len(samples) // CHUNK_SAMPLES // 2 * CHUNK_SAMPLES])
+              for name, samples in long_negative_audio(dataset, "validation")]
     tuning = lane_streams(halves, root, workers)
-    for index, samples in enumerate(halves):
+    for index, (_, samples) in enumerate(halves):
         released = released_frames(speech_probabilities(samples, root),
                                    len(samples) // CHUNK_SAMPLES)
         for lane in tuning[index * LANES:(index + 1) * LANES]:
             lane.released = released
-    hours = sum(len(samples) for samples in halves) / SAMPLE_RATE_HZ / 3600
+    hours = sum(len(samples) for _, samples in halves) / SAMPLE_RATE_HZ / 3600
     return Corpus(infos, embeddings, long_train, tuning, hours)
 
 
@@ -150,7 +151,11 @@ def pick_decisions(head: Head, corpus: Corpus) -> tuple[Head, list[Choice]]:
             continue
         positives = [scores[i][:, column] for i in validation if corpus.infos[i].label == label]
         series = [s[:, column] for s in negatives]
-        if label not in SAFETY_INTENTS:
+        if label in SAFETY_INTENTS:
+            # Said only once the walker is halted: a safety intent heard there changes nothing.
+            series = [s for lane, s in zip(corpus.tuning, series, strict=True)
+                      if lane.name != HALTED_CUES]
+        else:
             # Gated at run time: only what the utterance gate would let out can fire falsely.
             series = [lane.gated(s) for lane, s in zip(corpus.tuning, series, strict=True)]
         choices.append(pick_label(label, positives, series, hours, refractory_frames))

@@ -37,8 +37,9 @@ Samples = npt.NDArray[np.int16]
 __all__ = [
     "PROSE_PARAGRAPHS", "SAMPLE_RATE_HZ", "Samples", "active_power", "coloured_noise",
     "command_phrases", "cue_texts", "cue_voice_description", "espeak_speech", "find_command",
-    "loop_to_length", "normalize_level", "prose_passages", "read_audio", "read_wav",
-    "render_cue", "resample", "scale_noise_for_snr", "script_voice_rates", "to_int16",
+    "loop_to_length", "normalize", "normalize_level", "prose_passages", "read_audio", "read_wav",
+    "render_cue", "resample", "safety_words", "scale_noise_for_snr", "script_voice_rates",
+    "to_int16",
     "trim_silence", "word_end_s",
 ]
 
@@ -49,6 +50,13 @@ def command_phrases(language: str = "en") -> dict[str, list[str]]:
     intents = sorted({str(intent) for intent in table.phrase_to_intent.values()})
     return {intent: sorted(p for p, i in table.phrase_to_intent.items() if str(i) == intent)
             for intent in intents}
+
+
+def safety_words(language: str = "en") -> tuple[str, ...]:
+    """The one-word phrases of the safety intents ("stop", "help", "dizzy", ...)."""
+    phrases = command_phrases(language)
+    return tuple(sorted({phrase for intent in ("stop", "pause", "dizzy", "help")
+                         for phrase in phrases.get(intent, []) if " " not in phrase}))
 
 
 def find_command(text: str, language: str = "en") -> str | None:

@@ -62,8 +62,9 @@ def render(request: SpeechRequest) -> Samples:
     if request.engine == "pico":
         return pico_speech(request.text, request.voice, request.speed, request.pitch)
     if request.engine == "cue":
+        # "default" names the eSpeak NG voice the product spoke before Pico (renders cached).
         return checked_cue(request.text, request.speed,
-                          None if request.voice in ("", "default") else request.voice)
+                          CUE_VOICE if request.voice in ("", "default") else request.voice)
     raise ValueError(f"unknown speech engine {request.engine!r}")
 
 

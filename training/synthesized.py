@@ -13,7 +13,7 @@ from training import product, voices
 from training.augment import NoiseBank
 from training.clips import Clip, Origin, long_speech_clips, rng_for, speech_clip
 from training.product import Samples
-from training.synth import SpeechCache, SpeechRequest
+from training.synth import CUE_VOICE, SpeechCache, SpeechRequest
 from training.voices import Voice
 
 
@@ -113,4 +113,4 @@ def cue_clips(texts: list[str], rates_wpm: list[int], validation_rates_wpm: tupl
 
 def cue_voice_name(voice: str) -> str:
     """How the data card names a cue voice ("pyttsx3 (eSpeak NG)", "SVOX Pico (pico2wave)")."""
-    return product.cue_voice_description(None if voice == "default" else voice)
+    return product.cue_voice_description(CUE_VOICE if voice == "default" else voice)

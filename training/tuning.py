@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from assistant.hearing.recognizers.spotter_engine import DITHER_RMS
 from assistant.hearing.spotter.features import CHUNK_SAMPLES, SAMPLE_RATE_HZ
@@ -30,6 +31,7 @@ class LaneStream:
     """One lane's pieces of one tuning stream: embeddings from each fresh start, and where
     each piece begins on the stream's frame grid."""
 
+    name: str
     pieces: list[np.ndarray]
     first_frames: list[int]
     released: np.ndarray | None = None
@@ -76,19 +78,24 @@ def lane_pieces(samples: np.ndarray, lanes: int = LANES) -> list[list[tuple[int,
     return pieces
 
 
-def lane_streams(streams: list[np.ndarray], cache_root: Path, workers: int) -> list[LaneStream]:
-    """Every lane of every stream (stream by stream, lane by lane), features from the cache."""
-    cut = [(samples, lane_pieces(samples)) for samples in map(dithered, streams)]
+def lane_streams(streams: list[tuple[str, np.ndarray]], cache_root: Path,
+                 workers: int) -> list[LaneStream]:
+    """Every lane of every named stream (stream by stream, lane by lane), features cached."""
+    cut = [(name, samples, lane_pieces(samples))
+           for name, samples in ((name, dithered(audio)) for name, audio in streams)]
 
     def audio() -> Iterator[np.ndarray]:
-        for samples, lanes in cut:
+        for _, samples, lanes in cut:
             for pieces in lanes:
                 yield from (samples[start:end] for start, end in pieces)
 
-    features = compute_features(audio(), cache_root, workers)
+    count = sum(len(pieces) for *_, lanes in cut for pieces in lanes)
+    features = iter(tqdm(compute_features(audio(), cache_root, workers), total=count,
+                         desc="tuning negatives, lane by lane", unit="piece", mininterval=5))
     found = []
-    for _, lanes in cut:
+    for name, _, lanes in cut:
         for pieces in lanes:
             embeddings = [next(features) for _ in pieces]
-            found.append(LaneStream(embeddings, [start // CHUNK_SAMPLES for start, _ in pieces]))
+            firsts = [start // CHUNK_SAMPLES for start, _ in pieces]
+            found.append(LaneStream(name, embeddings, firsts))
     return found

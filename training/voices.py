@@ -26,15 +26,15 @@ ESPEAK_VARIANTS = ("", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "f1", "f2
                    "zac")
 VALIDATION_VARIANTS = ("m3", "f2", "klatt3", "grandma", "belinda", "david", "linda", "quincy",
                        "victor", "m7", "annie")
-#: The product's own cue voices, never a command: its default, SVOX Pico's British English,
+#: The product's own cue voices, never a command: its default, SVOX Pico's American English,
 #: and where Pico is missing, pyttsx3's default eSpeak NG voice (gmw/en).
 PRODUCT_VOICES = ("en-gb",)
-PRODUCT_PICO_VOICE = "en-GB"
+PRODUCT_PICO_VOICE = "en-US"
 #: The voices cues are rendered in ("default": the eSpeak NG fallback, as cached before).
 CUE_VOICES = ("default", f"pico:{PRODUCT_PICO_VOICE}")
 MBROLA_VOICES = {"mb-us1": "train", "mb-us2": "train", "mb-en1": "train", "mb-us3": "validation"}
-#: Pico's other English voice speaks commands; its British one is the product's (cues only).
-PICO_VOICES = {"en-US": "train"}
+#: Pico's other English voice speaks commands; its American one is the product's (cues only).
+PICO_VOICES = {"en-GB": "train"}
 #: Words per minute: a slow, careful older talker to a brisk one.
 SPEED_RANGE_WPM = (105, 185)
 PITCH_RANGE = (20, 80)
