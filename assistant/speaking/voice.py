@@ -34,7 +34,14 @@ from assistant.audio.chunks import Samples, read_wav, write_wav
 from assistant.core.errors import RetroWalkError, VoiceError
 from assistant.core.events import SAMPLE_RATE_HZ
 from assistant.script.model import VoiceSettings
-from assistant.speaking.catalogue import DEFAULT_VOICE, MBROLA, PICO, canonical_name, find_voice
+from assistant.speaking.catalogue import (
+    DEFAULT_VOICE,
+    ESPEAK,
+    MBROLA,
+    PICO,
+    canonical_name,
+    find_voice,
+)
 from assistant.speaking.espeak import SpeakerStyle, synthesize, trim_silence
 from assistant.speaking.pico import PicoBackend
 
@@ -66,19 +73,27 @@ class SpeechBackend(Protocol):
     def synthesize(self, text: str, voice: str | None, rate_wpm: int) -> Samples: ...
 
 
-#: Run in a fresh Python per cue. In one long-lived process pyttsx3 2.99's eSpeak NG driver
-#: was measured to mix renders up (runAndWait() returns before eSpeak's thread writes the
-#: file: 28 of 100 alternating-rate renders came out at the wrong rate, some empty). A fresh
-#: process per cue rendered 30 of 30 right, at about 65 ms each, and a hang can be killed.
+#: Run in a fresh Python per cue, so a hang can be killed (about 65 ms a cue).
+#: Voice, rate and volume are set on eSpeak NG directly and waited for (Synchronize) before
+#: runAndWait(). Through pyttsx3 2.99 they are queued on eSpeak's own thread, and its
+#: runAndWait() ends with stop(), which calls espeak_Cancel() while that queue is busy:
+#: Cancel drops the queued settings and restores the last applied ones (the driver's 200
+#: wpm). Measured: 1 in 200 renders came out at 200 wpm instead of 130, each after a Cancel;
+#: with the settings applied first no Cancel happens (300 of 300 right). The voice is set
+#: directly too, so a name eSpeak NG refuses is an error, not pyttsx3's default voice.
 _RENDER_SCRIPT = """
 import contextlib, io, sys, threading
 import pyttsx3
+from pyttsx3.drivers import _espeak
+from pyttsx3.drivers.espeak import EspeakDriver
 text, path, rate, voice = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 engine = pyttsx3.init()
+_espeak.Synchronize()
 if voice:
-    engine.setProperty("voice", voice)
-engine.setProperty("rate", rate)
-engine.setProperty("volume", 1.0)
+    EspeakDriver.setProperty("voice", voice)
+EspeakDriver.setProperty("rate", rate)
+EspeakDriver.setProperty("volume", 1.0)
+_espeak.Synchronize()
 finished = threading.Event()
 engine.connect("finished-utterance", lambda **_: finished.set())
 with contextlib.redirect_stdout(io.StringIO()):
@@ -100,7 +115,7 @@ class Pyttsx3Backend:
         with tempfile.TemporaryDirectory(prefix="retrowalk-cue-") as folder:
             path = Path(folder) / "cue.wav"
             command = [sys.executable, "-c", _RENDER_SCRIPT, text, str(path), str(rate_wpm),
-                       voice or ""]
+                       espeak_file_name(voice) if voice else ""]
             try:
                 subprocess.run(command, capture_output=True, check=True, timeout=RENDER_TIMEOUT_S)
             except subprocess.TimeoutExpired as err:
@@ -112,6 +127,18 @@ class Pyttsx3Backend:
                 last = detail.decode(errors="replace").strip().splitlines()[-1:] or [str(err)]
                 raise VoiceError(f"pyttsx3 could not render {text!r}: {last[0]}") from err
             return _read_rendered(path, text)
+
+
+def espeak_file_name(voice: str) -> str:
+    """The name eSpeak NG's library selects `voice` by: its file and variant (`gmw/en+f3`).
+
+    espeak_SetVoiceByName() refuses some listed language names (`en-gb`, `fr-fr`); pyttsx3
+    used to ignore that and speak its default voice."""
+    found = find_voice(voice)
+    if found is None or found.engine != ESPEAK or not found.aliases:
+        return voice
+    _, plus, variant = voice.strip().lower().partition("+")
+    return found.aliases[0] + plus + variant
 
 
 class EspeakCommandBackend:
