@@ -2,17 +2,16 @@
 
 Drawn by `ConsoleScreen` (cues above it, each on a line of its own) and only on a terminal:
 `retrowalk start > session.txt` gets the cues alone. It is redrawn as the microphone's
-chunks arrive (every 0.1 s), before each chunk is heard, so the loop itself is not touched.
+chunks arrive (every 0.1 s), before each is heard (`WatchedSource`): the loop is not touched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from assistant.core.events import AudioChunk, SessionEvent
+from assistant.core.events import SessionEvent
 from assistant.core.ports import AudioSource
 from assistant.run.console import ConsoleScreen, format_status
 from assistant.run.runner import SessionRunner
+from assistant.run.watched_source import WatchedSource
 
 #: A long phrase is cut: the status line must fit on one terminal line with the times.
 HEARD_CHARS = 40
@@ -47,21 +46,5 @@ class VoiceStatus:
             self._screen.show_status(text, phase)
 
     def watch(self, source: AudioSource) -> AudioSource:
-        """`source`, redrawing the status before each of its chunks."""
-        return _RedrawingSource(source, self)
-
-
-class _RedrawingSource:
-    """An AudioSource that redraws a status before passing on each chunk of another."""
-
-    def __init__(self, source: AudioSource, status: VoiceStatus) -> None:
-        self._source = source
-        self._status = status
-
-    def chunks(self) -> Iterator[AudioChunk]:
-        for chunk in self._source.chunks():
-            self._status.redraw()
-            yield chunk
-
-    def close(self) -> None:
-        self._source.close()
+        """`source`, redrawing the status before each of its chunks is heard."""
+        return WatchedSource(source, lambda _chunk: self.redraw())
