@@ -50,8 +50,8 @@ def _rms(samples: np.ndarray) -> float:
     return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
 
 
-def test_make_renderer_prefers_pyttsx3_and_renders_speech() -> None:
-    renderer = make_renderer(VoiceSettings())
+def test_make_renderer_prefers_pyttsx3_for_espeak_and_renders_speech() -> None:
+    renderer = make_renderer(VoiceSettings(voice="en"))
     cue = renderer.render(CUE, 140, 1.0)
     assert renderer.description == "pyttsx3 (eSpeak NG)"
     assert cue.rate_hz == SAMPLE_RATE_HZ and cue.samples.dtype == np.int16
