@@ -64,4 +64,5 @@ def run(args: argparse.Namespace) -> int:
         simulate.save_room_audio(args.audio_out, result)
     print(f"Session {result.outcome} "
           f"after {result.audio_s:.1f} s of audio.", file=sys.stderr)
+    print(f"The assistant spoke with {result.voice}.", file=sys.stderr)
     return 0
