@@ -81,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
             print(event.to_json_line())
     if args.audio_out is not None:
         simulate.save_room_audio(args.audio_out, result)
-    for line in [*said, f"Session {result.outcome} after {result.audio_s:.1f} s of audio."]:
+    lines = [*said, f"Session {result.outcome} after {result.audio_s:.1f} s of audio.",
+             f"The assistant spoke with {result.voice}."]
+    for line in lines:
         print(line, file=sys.stderr)
     return 0
 

@@ -56,7 +56,7 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
     recognizer = make_recognizer(options.engine, script.language, options.vosk_model)
     show(f"Listening with {describe_recognizer(recognizer)}.")
     renderer = make_renderer(script.voice, data_dir() / "cue_cache")
-    show(f"Speaking with {renderer.description}.")
+    show(f"Speaking with {renderer.summary}.")
     renderer.prerender(script.cue_texts())
     clock = MonotonicClock()
     echo = EchoGuard()

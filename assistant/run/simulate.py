@@ -45,6 +45,8 @@ class SimulationResult:
     summary: SessionSummary
     audio_s: float
     """How much audio time the session took."""
+    voice: str = ""
+    """Which voice spoke the cues (`CueRenderer.summary`), for the closing lines."""
 
     @property
     def outcome(self) -> str:
@@ -113,7 +115,7 @@ def simulate_session(
     finally:
         wired.close()
     return SimulationResult(list(wired.events.events), room.room_audio(),
-                            wired.session.summary, clock.now_s())
+                            wired.session.summary, clock.now_s(), voice.summary)
 
 
 class _AlertPaced:

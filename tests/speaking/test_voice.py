@@ -10,13 +10,13 @@ import pytest
 from assistant.core.errors import VoiceError
 from assistant.core.events import SAMPLE_RATE_HZ
 from assistant.script.model import VoiceSettings
+from assistant.speaking.backends import espeak_file_name
 from assistant.speaking.voice import (
     PRINTED_CUES,
     CueRenderer,
     EspeakCommandBackend,
     Pyttsx3Backend,
     chime_samples,
-    espeak_file_name,
     make_renderer,
 )
 
@@ -51,8 +51,8 @@ def _rms(samples: np.ndarray) -> float:
     return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
 
 
-def test_make_renderer_prefers_pyttsx3_and_renders_speech() -> None:
-    renderer = make_renderer(VoiceSettings())
+def test_make_renderer_prefers_pyttsx3_for_espeak_and_renders_speech() -> None:
+    renderer = make_renderer(VoiceSettings(voice="en"))
     cue = renderer.render(CUE, 140, 1.0)
     assert renderer.description == "pyttsx3 (eSpeak NG)"
     assert cue.rate_hz == SAMPLE_RATE_HZ and cue.samples.dtype == np.int16
