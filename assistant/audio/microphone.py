@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.audio.alsa_messages import route_alsa_messages_to_logging
 from assistant.audio.chunks import CHUNK_S
 from assistant.core.clock import Clock
 from assistant.core.errors import AudioDeviceError
@@ -44,7 +45,10 @@ class DeviceInfo:
 
 
 def load_sounddevice(refresh: bool = False) -> Any:
-    """The sounddevice module; AudioDeviceError when the PortAudio library is missing."""
+    """The sounddevice module; AudioDeviceError when the PortAudio library is missing.
+
+    ALSA's own messages go to the debug log from here on (`alsa_messages.py`)."""
+    route_alsa_messages_to_logging()  # before PortAudio starts: it probes ALSA's devices
     try:
         import sounddevice
     except OSError as err:

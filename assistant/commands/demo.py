@@ -64,5 +64,6 @@ def run(args: argparse.Namespace) -> int:
     simulate.save_room_audio(args.audio_out, result)
     print(f"\nSession {result.outcome}; "
           f"{result.summary.total_walked_s:.0f} s of backward walking in {result.audio_s:.0f} s.")
+    print(f"The assistant spoke with {result.voice}.")
     print(f"Listen to it: {args.audio_out}")
     return 0

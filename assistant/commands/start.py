@@ -85,7 +85,8 @@ def _run_live(args: argparse.Namespace, script: ExerciseScript) -> int:
 
     check_devices(args.input_device, args.output_device)
     options = LiveOptions(args.input_device, args.output_device, args.engine,
-                          args.vosk_model, args.log, args.db, not args.no_history)
+                          args.vosk_model, args.log, args.db, not args.no_history,
+                          status_line=sys.stdout.isatty())
     with StopSignals() as stops:  # SIGTERM, SIGHUP: the safe path, as Ctrl-C
         wired = run_live_session(script, options, print)
     return _report_end(wired.session.summary, stops.received)

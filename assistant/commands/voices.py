@@ -86,9 +86,9 @@ def list_lines(voices: list[VoiceInfo], show_all: bool = False) -> list[str]:
 def _notes(voices: list[VoiceInfo], shown: list[VoiceInfo], default: VoiceInfo | None,
            ) -> list[str]:
     if default is not None:
-        notes = [f"The default (*): a script without voice: speaks with {ESPEAK} {default.name}."
-                 " It stays the default until the command spotter is retrained on another "
-                 "voice (docs/audio.md)."]
+        notes = [f"The default (*): a script without voice: speaks with {default.engine} "
+                 f"{default.name}, the clearest voice here whose licence allows any use "
+                 "(docs/audio.md)."]
     else:
         notes = [f"No {ESPEAK} here: install espeak-ng (bash .ci/setup)."]
     notes.append("eSpeak NG and SVOX Pico may be used for anything. MBROLA voices may be "
@@ -101,7 +101,8 @@ def _notes(voices: list[VoiceInfo], shown: list[VoiceInfo], default: VoiceInfo |
         notes.append(f"{len(voices) - len(shown)} more voices in other languages: "
                      "retrowalk voices --all.")
     engines = {v.engine for v in voices}
-    notes += [f"{engine} is not installed here: install {package} (README, Voices)."
+    notes += [f"{engine} is not installed here: install {package} (README, Voices)"
+              + ("; it becomes the default." if engine == PICO else ".")
               for engine, package in _PACKAGES.items() if engine not in engines]
     return notes
 
@@ -119,8 +120,7 @@ def say_sample(name: str | None, text: str, rate_wpm: int, out: Path | None) -> 
         raise VoiceError(problem)
     renderer = make_renderer(VoiceSettings(rate_wpm=rate_wpm, voice=name))
     cue = renderer.render(text, rate_wpm, 1.0)
-    print(f"{name or 'The default voice'}: {renderer.description}, {rate_wpm} words per "
-          f"minute, {cue.duration_s:.1f} s")
+    print(f"{renderer.summary}, {rate_wpm} words per minute, {cue.duration_s:.1f} s")
     if out is not None:
         try:
             write_wav(out, cue.samples, cue.rate_hz)

@@ -17,10 +17,13 @@ from assistant.audio.speakers import SoundDeviceSpeaker
 from assistant.core.clock import MonotonicClock
 from assistant.core.intents import load_phrase_table
 from assistant.core.paths import data_dir
+from assistant.core.ports import AudioSource
 from assistant.hearing.decider import IntentDecider
 from assistant.hearing.own_words import OwnWords
 from assistant.hearing.recognizers.select import describe_recognizer, make_recognizer
+from assistant.run.console import ConsoleScreen
 from assistant.run.runner import TranscriptRouter, run_listening
+from assistant.run.status import VoiceStatus
 from assistant.run.wiring import WiredSession, wire_session
 from assistant.script.model import ExerciseScript
 from assistant.speaking.cue_output import SpokenCues
@@ -39,6 +42,8 @@ class LiveOptions:
     log_path: Path | None = None
     db_path: Path | None = None
     record_history: bool = True
+    status_line: bool = False
+    """Cues above a live status line (phase, time left, heard): for a terminal only."""
 
 
 def run_live_session(script: ExerciseScript, options: LiveOptions,
@@ -51,14 +56,16 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
     recognizer = make_recognizer(options.engine, script.language, options.vosk_model)
     show(f"Listening with {describe_recognizer(recognizer)}.")
     renderer = make_renderer(script.voice, data_dir() / "cue_cache")
-    show(f"Speaking with {renderer.description}.")
+    show(f"Speaking with {renderer.summary}.")
     renderer.prerender(script.cue_texts())
     clock = MonotonicClock()
     echo = EchoGuard()
+    screen = ConsoleScreen() if options.status_line else None
+    show_cue = screen.show_cue if screen is not None else lambda text: show(f"  >> {text}")
     wired = wire_session(
         script, clock,
         lambda events: SpokenCues(
-            renderer, speaker, clock, events.emit, show=lambda text: show(f"  >> {text}"),
+            renderer, speaker, clock, events.emit, show=show_cue,
             fallback_sound=chime_samples(),
             on_played=lambda cue, at_s: echo.add_playback(cue.samples, at_s, cue.text),
             on_cut=echo.mark_stopped,
@@ -66,7 +73,11 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
         log_path=options.log_path, db_path=options.db_path,
         record_history=options.record_history,
     )
-    source = MicrophoneSource(options.input_device, clock=clock)
+    source: AudioSource = MicrophoneSource(options.input_device, clock=clock)
+    if screen is not None:
+        status = VoiceStatus(screen, wired.runner)
+        wired.events.subscribe(status.on_event, "the status line")
+        source = status.watch(source)
 
     def wait_for_voice() -> None:
         deadline = time.monotonic() + FINAL_CUE_WAIT_S

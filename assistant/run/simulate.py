@@ -18,10 +18,12 @@ from assistant.core.clock import SimulatedClock
 from assistant.core.errors import RetroWalkError
 from assistant.core.events import AudioChunk, SessionEvent
 from assistant.core.intents import load_phrase_table
+from assistant.core.ports import AudioSource
 from assistant.hearing.decider import IntentDecider
 from assistant.hearing.own_words import OwnWords
 from assistant.hearing.recognizers.select import make_recognizer
 from assistant.run.runner import TranscriptRouter, run_listening
+from assistant.run.watched_source import WatchedSource
 from assistant.run.wiring import WiredSession, wire_session
 from assistant.script.model import ExerciseScript
 from assistant.session.end_words import outcome_words
@@ -43,6 +45,8 @@ class SimulationResult:
     summary: SessionSummary
     audio_s: float
     """How much audio time the session took."""
+    voice: str = ""
+    """Which voice spoke the cues (`CueRenderer.summary`), for the closing lines."""
 
     @property
     def outcome(self) -> str:
@@ -71,10 +75,12 @@ def simulate_session(
     options: SimulationOptions = SimulationOptions(),
     renderer: CueRenderer | None = None,
     on_wired: Callable[[WiredSession, VirtualRoom, RoomSpeaker], None] | None = None,
+    on_chunk: Callable[[AudioChunk], None] | None = None,
 ) -> SimulationResult:
     """Run one whole session with `walker` (16 kHz mono) as the microphone.
 
-    `on_wired` lets a caller watch or join in before it starts (the demo's walker does)."""
+    `on_wired` lets a caller watch or join in before it starts (the demo's walker does);
+    `on_chunk` is shown each chunk before the session hears it (a plan's walker speaks)."""
     clock = SimulatedClock()
     room = VirtualRoom(walker, echo_gain=options.echo_gain)
     speaker = RoomSpeaker(room, clock)
@@ -100,14 +106,16 @@ def simulate_session(
     until_s = len(walker) / room.rate_hz + script.total_s + script.safety.emergency_max_s + EXTRA_S
     source = RoomMicrophone(room, clock, until_s=until_s)
     try:
-        run_listening(wired.runner, _AlertPaced(source, wired), recognizer, router, echo)
+        paced: AudioSource = _AlertPaced(source, wired)
+        heard = WatchedSource(paced, on_chunk) if on_chunk is not None else paced
+        run_listening(wired.runner, heard, recognizer, router, echo)
         wired.say_undelivered_alert()
         wired.say_progress_advice()
         _let_voice_finish(wired, source, clock)
     finally:
         wired.close()
     return SimulationResult(list(wired.events.events), room.room_audio(),
-                            wired.session.summary, clock.now_s())
+                            wired.session.summary, clock.now_s(), voice.summary)
 
 
 class _AlertPaced:

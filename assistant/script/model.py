@@ -24,7 +24,8 @@ class VoiceSettings:
     """0.0 (silent) to 1.0 (loudest)."""
     voice: str | None = None
     """An installed voice (`retrowalk voices`): eSpeak NG "en-us" or "en-us+f3", MBROLA
-    "mb-us1", SVOX Pico "pico:en-GB"; None for the default (eSpeak NG "en")."""
+    "mb-us1", SVOX Pico "pico:en-GB"; None for the default (SVOX Pico "pico:en-US" where
+    installed, else eSpeak NG "en")."""
     min_rate_wpm: int = 90
     max_rate_wpm: int = 200
     rate_step_wpm: int = 20

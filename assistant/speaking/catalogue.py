@@ -31,10 +31,14 @@ LICENCES = {
     MBROLA: ("non-commercial (MBROLA)", False),
 }
 
-#: What `voice: null` speaks with: pyttsx3 uses eSpeak NG's own default voice, "en"
-#: (espeak-ng's English (Great Britain), file gmw/en). The command spotter is trained on
-#: cues in this voice, so it stays the default until the spotter is retrained (docs/audio.md).
-DEFAULT_VOICE = "en"
+#: What `voice: null` speaks with where Pico is installed: the clearest voice whose licence
+#: allows any use (docs/audio.md, "Voices"); en-US was understood far better than en-GB.
+PICO_DEFAULT_VOICE = "pico:en-US"
+#: What `voice: null` speaks with otherwise, and the fallback of every other voice:
+#: pyttsx3's own default, "en" (espeak-ng's English (Great Britain), file gmw/en).
+ESPEAK_DEFAULT_VOICE = "en"
+#: The default voices, best first: the first one installed is the default.
+DEFAULT_VOICES = (PICO_DEFAULT_VOICE, ESPEAK_DEFAULT_VOICE)
 
 #: Where espeak-ng looks for an MBROLA voice database (its own error message lists these).
 _MBROLA_FOLDERS = (Path("/usr/share/mbrola"),)
@@ -111,8 +115,11 @@ def canonical_name(name: str, voices: list[VoiceInfo] | None = None) -> str | No
 
 
 def default_voice(voices: list[VoiceInfo] | None = None) -> VoiceInfo | None:
-    """The voice `voice: null` speaks with, or None when eSpeak NG is not installed."""
-    return find_voice(DEFAULT_VOICE, voices)
+    """The voice `voice: null` speaks with: SVOX Pico en-US where installed, else eSpeak NG
+    `en`; None when neither is. Never an MBROLA voice (their licence forbids it)."""
+    voices = installed_voices() if voices is None else voices
+    found = (find_voice(name, voices) for name in DEFAULT_VOICES)
+    return next((voice for voice in found if voice is not None), None)
 
 
 def voice_problem(name: str) -> str | None:

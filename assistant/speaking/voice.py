@@ -2,17 +2,19 @@
 
 The voice (`catalogue.py`) picks the engine: eSpeak NG voices through pyttsx3, MBROLA voices
 through the espeak-ng command line (pyttsx3 labels their 16 kHz audio 22.05 kHz: too fast),
-SVOX Pico through pico2wave (`pico.py`).
+SVOX Pico through pico2wave (`pico.py`). No voice named (`voice: null`): the default, SVOX
+Pico en-US where pico2wave is installed, else eSpeak NG `en`.
 
-Each cue is rendered by a fresh Python process (about 60 ms): see `_RENDER_SCRIPT` for why.
-Rendering to a file instead of `engine.say()` avoids pyttsx3's repeated-`runAndWait()` hangs
-(issues #126, #131), makes speech interruptible (the speaker plays our samples and can stop
-them) and gives the echo guard the exact signal that was played.
+The engines themselves are in `backends.py`. Rendering to a file instead of `engine.say()`
+avoids pyttsx3's repeated-`runAndWait()` hangs (issues #126, #131), makes speech
+interruptible (the speaker plays our samples and can stop them) and gives the echo guard the
+exact signal that was played.
 
 Fallbacks, so a session is never silent: pyttsx3, else the espeak-ng command line (for an
-MBROLA or Pico voice: that voice, else the default voice), else `VoiceError` from `render()`;
-the runner then prints the cue and plays `chime_samples()`.
-`make_renderer()` picks the best one that works here and says which in `.description`.
+MBROLA or Pico voice, or the default Pico: that voice, else eSpeak NG's default voice), else
+`VoiceError` from `render()`; the runner then prints the cue and plays `chime_samples()`.
+`make_renderer()` picks the best one that works here and says which in `.description`, and
+which voice speaks in `.summary`.
 """
 
 from __future__ import annotations
@@ -20,13 +22,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
@@ -34,14 +32,31 @@ from assistant.audio.chunks import Samples, read_wav, write_wav
 from assistant.core.errors import RetroWalkError, VoiceError
 from assistant.core.events import SAMPLE_RATE_HZ
 from assistant.script.model import VoiceSettings
-from assistant.speaking.catalogue import DEFAULT_VOICE, MBROLA, PICO, canonical_name, find_voice
-from assistant.speaking.espeak import SpeakerStyle, synthesize, trim_silence
+from assistant.speaking.backends import (
+    RENDER_TIMEOUT_S,
+    DefaultVoice,
+    EspeakCommandBackend,
+    Pyttsx3Backend,
+    SpeechBackend,
+    default_backends,
+)
+from assistant.speaking.catalogue import (
+    ESPEAK_DEFAULT_VOICE,
+    PICO_DEFAULT_VOICE,
+    canonical_name,
+    default_voice,
+)
 from assistant.speaking.pico import PicoBackend
+
+#: The engines are imported from here by the runner, tests and training (`backends.py`).
+__all__ = [
+    "PRINTED_CUES", "RENDER_TIMEOUT_S", "CueRenderer", "DefaultVoice", "EspeakCommandBackend",
+    "Pyttsx3Backend", "RenderedCue", "SpeechBackend", "chime_samples", "default_backends",
+    "make_renderer", "scale_volume",
+]
 
 _LOGGER = logging.getLogger(__name__)
 
-#: A render that takes longer than this is treated as hung (pyttsx3 issue #126).
-RENDER_TIMEOUT_S = 20.0
 PRINTED_CUES = "printed cues with a chime"
 
 
@@ -56,109 +71,6 @@ class RenderedCue:
     @property
     def duration_s(self) -> float:
         return len(self.samples) / self.rate_hz
-
-
-class SpeechBackend(Protocol):
-    """One way of turning text into 16 kHz mono int16 speech at full volume."""
-
-    name: str
-
-    def synthesize(self, text: str, voice: str | None, rate_wpm: int) -> Samples: ...
-
-
-#: Run in a fresh Python per cue. In one long-lived process pyttsx3 2.99's eSpeak NG driver
-#: was measured to mix renders up (runAndWait() returns before eSpeak's thread writes the
-#: file: 28 of 100 alternating-rate renders came out at the wrong rate, some empty). A fresh
-#: process per cue rendered 30 of 30 right, at about 65 ms each, and a hang can be killed.
-_RENDER_SCRIPT = """
-import contextlib, io, sys, threading
-import pyttsx3
-text, path, rate, voice = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-engine = pyttsx3.init()
-if voice:
-    engine.setProperty("voice", voice)
-engine.setProperty("rate", rate)
-engine.setProperty("volume", 1.0)
-finished = threading.Event()
-engine.connect("finished-utterance", lambda **_: finished.set())
-with contextlib.redirect_stdout(io.StringIO()):
-    engine.save_to_file(text, path)
-    engine.runAndWait()
-    if not finished.wait(15):
-        sys.exit("eSpeak NG did not finish the utterance")
-"""
-
-
-class Pyttsx3Backend:
-    """pyttsx3's eSpeak NG driver, rendering to a temporary WAV file (never to the speakers),
-    one fresh process per cue."""
-
-    name = "pyttsx3 (eSpeak NG)"
-
-    def synthesize(self, text: str, voice: str | None, rate_wpm: int) -> Samples:
-        """Render `text`; raises VoiceError if pyttsx3 fails, writes nothing or hangs."""
-        with tempfile.TemporaryDirectory(prefix="retrowalk-cue-") as folder:
-            path = Path(folder) / "cue.wav"
-            command = [sys.executable, "-c", _RENDER_SCRIPT, text, str(path), str(rate_wpm),
-                       voice or ""]
-            try:
-                subprocess.run(command, capture_output=True, check=True, timeout=RENDER_TIMEOUT_S)
-            except subprocess.TimeoutExpired as err:
-                raise VoiceError(
-                    f"pyttsx3 hung rendering {text!r} (over {RENDER_TIMEOUT_S:g} s)"
-                ) from err
-            except (subprocess.CalledProcessError, OSError) as err:
-                detail = getattr(err, "stderr", b"") or b""
-                last = detail.decode(errors="replace").strip().splitlines()[-1:] or [str(err)]
-                raise VoiceError(f"pyttsx3 could not render {text!r}: {last[0]}") from err
-            return _read_rendered(path, text)
-
-
-class EspeakCommandBackend:
-    """The espeak-ng command line (`assistant.speaking.espeak`): MBROLA voices, and eSpeak NG
-    voices when pyttsx3 fails (None is pyttsx3's default voice, so the fallback sounds the
-    same)."""
-
-    def __init__(self, name: str = "espeak-ng command line") -> None:
-        self.name = name
-
-    def synthesize(self, text: str, voice: str | None, rate_wpm: int) -> Samples:
-        """Render `text`; raises VoiceError if espeak-ng is missing or fails."""
-        return synthesize(text, SpeakerStyle(voice=voice or DEFAULT_VOICE, speed_wpm=rate_wpm))
-
-
-class DefaultVoice:
-    """Another backend speaking with the default voice: the fallback of a chosen voice."""
-
-    def __init__(self, inner: SpeechBackend) -> None:
-        self.inner = inner
-        self.name = f"{inner.name}, default voice"
-
-    def synthesize(self, text: str, voice: str | None, rate_wpm: int) -> Samples:
-        """Render `text` in the default voice, whatever voice was asked for."""
-        return self.inner.synthesize(text, None, rate_wpm)
-
-
-def _read_rendered(path: Path, text: str) -> Samples:
-    if not path.is_file():
-        raise VoiceError(f"pyttsx3 wrote no audio for {text!r}")
-    samples = trim_silence(read_wav(path, SAMPLE_RATE_HZ))
-    if len(samples) == 0:
-        raise VoiceError(f"pyttsx3 rendered only silence for {text!r}")
-    return samples
-
-
-def default_backends(voice: str | None = None) -> list[SpeechBackend]:
-    """The renderers to try for this voice name (None: the default voice), best first."""
-    espeak: list[SpeechBackend] = [Pyttsx3Backend(), EspeakCommandBackend()]
-    found = find_voice(voice) if voice else None
-    if found is not None and found.engine == MBROLA:
-        chosen: SpeechBackend = EspeakCommandBackend(f"MBROLA {found.name} (espeak-ng)")
-    elif found is not None and found.engine == PICO:
-        chosen = PicoBackend()
-    else:
-        return espeak
-    return [chosen, *(DefaultVoice(backend) for backend in espeak)]
 
 
 class CueRenderer:
@@ -183,8 +95,36 @@ class CueRenderer:
 
     @property
     def description(self) -> str:
-        """Which voice is in use, for the start-up banner and the report."""
+        """Which engine is in use, for the start-up banner and the report."""
         return self._backends[0].name if self._backends else PRINTED_CUES
+
+    @property
+    def voice_name(self) -> str | None:
+        """The name of the voice that speaks now (`pico:en-US`, `en-gb`, `mb-us1`); None when
+        cues are printed. Told apart from the script's voice when a fallback speaks."""
+        if not self._backends:
+            return None
+        backend = self._backends[0]
+        if self.voice_settings.voice is not None and not isinstance(backend, DefaultVoice):
+            return self.voice_settings.voice
+        inner = backend.inner if isinstance(backend, DefaultVoice) else backend
+        if isinstance(inner, PicoBackend):
+            return PICO_DEFAULT_VOICE
+        return canonical_name(ESPEAK_DEFAULT_VOICE) or ESPEAK_DEFAULT_VOICE
+
+    @property
+    def summary(self) -> str:
+        """Which voice speaks, through which engine, in words for the banner and `voices`:
+        "voice pico:en-US (the default), SVOX Pico (pico2wave)"."""
+        name = self.voice_name
+        if name is None:
+            return PRINTED_CUES
+        default = default_voice()
+        wanted = self.voice_settings.voice or (default.name if default else name)
+        how = "chosen" if self.voice_settings.voice else "the default"
+        if name != wanted:
+            how = f"the fallback: {wanted} did not work here"
+        return f"voice {name} ({how}), {self.description}"
 
     def render(self, text: str, rate_wpm: int, volume: float) -> RenderedCue:
         """The cue as audio at this rate (words per minute) and volume (0..1).

@@ -12,7 +12,7 @@ import soundfile
 
 from assistant.cli import main
 from assistant.script.loading import default_script_path
-from assistant.speaking.catalogue import LICENCES, installed_voices
+from assistant.speaking.catalogue import LICENCES, default_voice, installed_voices
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
 
@@ -34,8 +34,10 @@ def test_voices_lists_at_least_three_with_licences_and_the_default(capsys) -> No
     licensed = [row for row in rows if any(licence in row for licence, _ in LICENCES.values())]
     assert len(licensed) >= 3
     defaults = [row for row in rows if row.startswith("*")]
-    assert len(defaults) == 1 and "en-gb" in defaults[0] and "the default" in defaults[0]
-    assert "GPL-3.0-or-later" in defaults[0]
+    default = default_voice()
+    assert default is not None and default.free_for_any_use
+    assert len(defaults) == 1 and defaults[0].startswith(f"* {default.name} ")
+    assert "the default" in defaults[0] and default.licence in defaults[0]
 
 
 def test_voices_shows_every_engine_installed_here(capsys) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.audio.chunks import read_wav
 from assistant.cli import main
+from assistant.speaking.catalogue import default_voice
 
 pytestmark = pytest.mark.slow
 
@@ -30,5 +31,8 @@ def test_demo_prints_a_complete_session_with_the_dizziness_handled(
     assert order == sorted(order)
     assert 'Walker      says "I feel dizzy"' in transcript
     assert "Listen to it:" in transcript
+    default = default_voice()
+    assert default is not None
+    assert f"The assistant spoke with voice {default.name} (the default)" in transcript
     # The WAV holds the whole session, walker and assistant.
     assert len(read_wav(wav)) / 16_000 > 60

@@ -54,11 +54,14 @@ class ScriptedRecognizer:
         return []
 
 
-def wired_with_voice(clock: SimulatedClock) -> WiredSession:
+def wired_with_voice(clock: SimulatedClock,
+                     speaker: RoomSpeaker | None = None) -> WiredSession:
+    """The default script spoken by the real voice into `speaker` (a silent room if None);
+    the speaker's `played` then says how long each cue really was."""
     script = load_script(resolve_script("default"))
-    speaker = RoomSpeaker(VirtualRoom(silence(1.0)), clock)
+    room_speaker = speaker or RoomSpeaker(VirtualRoom(silence(1.0)), clock)
     renderer = make_renderer(script.voice)
-    return wire_session(script, clock, lambda events: SpokenCues(renderer, speaker, clock,
+    return wire_session(script, clock, lambda events: SpokenCues(renderer, room_speaker, clock,
                                                                   events.emit),
                         record_history=False, alerts=False)
 

@@ -10,6 +10,7 @@ import pytest
 from assistant.core.errors import VoiceError
 from assistant.core.events import SAMPLE_RATE_HZ
 from assistant.script.model import VoiceSettings
+from assistant.speaking.backends import espeak_file_name
 from assistant.speaking.voice import (
     PRINTED_CUES,
     CueRenderer,
@@ -50,8 +51,8 @@ def _rms(samples: np.ndarray) -> float:
     return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
 
 
-def test_make_renderer_prefers_pyttsx3_and_renders_speech() -> None:
-    renderer = make_renderer(VoiceSettings())
+def test_make_renderer_prefers_pyttsx3_for_espeak_and_renders_speech() -> None:
+    renderer = make_renderer(VoiceSettings(voice="en"))
     cue = renderer.render(CUE, 140, 1.0)
     assert renderer.description == "pyttsx3 (eSpeak NG)"
     assert cue.rate_hz == SAMPLE_RATE_HZ and cue.samples.dtype == np.int16
@@ -134,3 +135,18 @@ def test_chime_is_a_short_audible_tone() -> None:
     assert chime.dtype == np.int16
     assert 0.3 < len(chime) / SAMPLE_RATE_HZ < 1.0
     assert _rms(chime) > 1000
+
+
+def test_pyttsx3_speaks_a_voice_espeak_lists_by_language() -> None:
+    """`fr-fr` is listed by espeak-ng but refused by its library's SetVoiceByName: it is
+    selected by its file (roa/fr), not silently replaced by the default voice."""
+    assert espeak_file_name("fr-fr") == "roa/fr"
+    assert espeak_file_name("en-gb+f3") == "gmw/en+f3"
+    french = Pyttsx3Backend().synthesize("Bonjour.", "fr-fr", 130)
+    default = Pyttsx3Backend().synthesize("Bonjour.", None, 130)
+    assert not np.array_equal(french, default)
+
+
+def test_pyttsx3_refuses_a_voice_espeak_does_not_know() -> None:
+    with pytest.raises(VoiceError, match="SetVoiceByName"):
+        Pyttsx3Backend().synthesize(CUE, "xx-not-a-voice", 130)

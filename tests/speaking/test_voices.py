@@ -11,8 +11,8 @@ import pytest
 from assistant.core.events import SAMPLE_RATE_HZ
 from assistant.script.model import VoiceSettings
 from assistant.speaking.catalogue import (
-    DEFAULT_VOICE,
     ESPEAK,
+    ESPEAK_DEFAULT_VOICE,
     MBROLA,
     PICO,
     canonical_name,
@@ -57,21 +57,19 @@ def test_each_installed_voice_renders_a_cue(voice) -> None:
     assert _rms(cue.samples) > 500
 
 
-def test_the_default_voice_is_espeak_en_and_unchanged() -> None:
-    default = default_voice()
-    assert default is not None and default.engine == ESPEAK and default.name == "en-gb"
-    assert find_voice(DEFAULT_VOICE) == default
-    # voice: null speaks exactly as pyttsx3 speaks by default, through the same backend.
-    renderer = make_renderer(VoiceSettings())
-    assert renderer.description == "pyttsx3 (eSpeak NG)"
-    plain = Pyttsx3Backend().synthesize(CUE, None, 140)
-    assert np.array_equal(renderer.render(CUE, 140, 1.0).samples, plain)
+def test_espeak_en_is_pyttsx3s_own_default_voice() -> None:
+    # The default where Pico is missing, and every voice's last fallback (DefaultVoice).
+    espeak_en = find_voice(ESPEAK_DEFAULT_VOICE)
+    assert espeak_en is not None and espeak_en.engine == ESPEAK and espeak_en.name == "en-gb"
+    renderer = CueRenderer(VoiceSettings(), backends=[Pyttsx3Backend()])
+    named = Pyttsx3Backend().synthesize(CUE, "en-gb", 140)
+    assert np.array_equal(renderer.render(CUE, 140, 1.0).samples, named)
 
 
 def test_the_command_line_fallback_speaks_the_default_voice_too() -> None:
     # Before, the fallback spoke en-us while pyttsx3 spoke en: two voices for one setting.
     fallback = EspeakCommandBackend().synthesize(CUE, None, 140)
-    named = EspeakCommandBackend().synthesize(CUE, DEFAULT_VOICE, 140)
+    named = EspeakCommandBackend().synthesize(CUE, ESPEAK_DEFAULT_VOICE, 140)
     assert np.array_equal(fallback, named)
 
 
@@ -101,7 +99,8 @@ def test_a_voice_not_installed_speaks_with_the_default_and_says_so(caplog) -> No
     with caplog.at_level(logging.WARNING):
         renderer = make_renderer(VoiceSettings(voice="pico:xx-XX"))
     assert renderer.voice_settings.voice is None
-    assert renderer.description == "pyttsx3 (eSpeak NG)"
+    assert renderer.description == make_renderer(VoiceSettings()).description
+    assert "(the default)" in renderer.summary
     assert "not installed" in caplog.text
 
 

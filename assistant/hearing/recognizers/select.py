@@ -89,4 +89,18 @@ def describe_recognizer(recognizer: Recognizer) -> str:
     if recognizer.engine == "pocketsphinx":
         return "PocketSphinx (bundled English model)"
     model_dir = getattr(recognizer, "model_dir", None)
-    return f"Vosk ({Path(model_dir).name if model_dir else 'model'})"
+    return f"Vosk ({vosk_model_name(Path(model_dir)) if model_dir else 'model'})"
+
+
+def vosk_model_name(model_dir: Path) -> str:
+    """A Vosk model's name and language, e.g. "vosk-model-small-ko-0.22, language ko".
+
+    The name is its folder's; a model carried by a Python package sits in a folder called
+    `model`, and is named by the catalogue's entry for that package."""
+    from assistant.hearing.models import load_catalogue
+
+    package = model_dir.parent.name if model_dir.name == "model" else None
+    for entry in load_catalogue():
+        if entry.name == model_dir.name or (package and entry.python_package == package):
+            return f"{entry.name}, language {entry.language}"
+    return f"{package}/{model_dir.name}" if package else model_dir.name

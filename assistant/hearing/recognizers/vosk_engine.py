@@ -28,7 +28,10 @@ def load_vosk_model(model_dir: str | Path) -> Any:
         )
     import vosk
 
-    vosk.SetLogLevel(-1)
+    # Kaldi's levels: 0 info, -1 warnings, -2 errors. Its warnings ("Ignoring word missing
+    # in vocabulary: '[unk]'") are printed to the terminal by the library itself: only with
+    # --debug; an error, which explains a model that fails to load, always.
+    vosk.SetLogLevel(0 if _LOGGER.isEnabledFor(logging.DEBUG) else -2)
     try:
         return vosk.Model(str(path))
     except Exception as err:  # vosk raises a bare Exception for a bad model
