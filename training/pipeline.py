@@ -33,7 +33,7 @@ from training.train import (
     stream_scores,
     training_arrays,
 )
-from training.tuning import LaneStream, lane_streams
+from training.tuning import LaneStream, lane_streams, per_stream
 
 MINING_ROUNDS = 2
 MAX_HARD_NEGATIVES = 40_000
@@ -140,8 +140,8 @@ def pick_decisions(head: Head, corpus: Corpus) -> tuple[Head, list[Choice]]:
     validation = [i for i, info in enumerate(corpus.infos) if info.split == "validation"]
     scores = {i: stream_scores(head, corpus.embeddings[i], priming) for i in validation}
     # False activations are counted on long negative streams (read speech, wake words, other
-    # words, prose, own cues, noise), each lane apart; the short sound-alike clips are
-    # measured by the benchmark.
+    # words, prose, own cues, noise), heard through the lanes, an event counted once; the short
+    # sound-alike clips are measured by the benchmark.
     negatives = [lane.scores(head, priming) for lane in corpus.tuning]
     hours = corpus.tuning_hours
     refractory_frames = int(round(head.refractory_s / FRAME_S))
@@ -151,13 +151,14 @@ def pick_decisions(head: Head, corpus: Corpus) -> tuple[Head, list[Choice]]:
             continue
         positives = [scores[i][:, column] for i in validation if corpus.infos[i].label == label]
         series = [s[:, column] for s in negatives]
-        if label in SAFETY_INTENTS:
-            # Said only once the walker is halted: a safety intent heard there changes nothing.
-            series = [s for lane, s in zip(corpus.tuning, series, strict=True)
-                      if lane.name != HALTED_CUES]
-        else:
+        if label not in SAFETY_INTENTS:
             # Gated at run time: only what the utterance gate would let out can fire falsely.
             series = [lane.gated(s) for lane, s in zip(corpus.tuning, series, strict=True)]
+        streams = per_stream(corpus.tuning, series)
+        if label in SAFETY_INTENTS:
+            # Said only once the walker is halted: a safety intent heard there changes nothing.
+            streams.pop(HALTED_CUES, None)
+        series = list(streams.values())
         choices.append(pick_label(label, positives, series, hours, refractory_frames))
     thresholds = head.thresholds.copy()
     consecutive = head.consecutive.copy()

@@ -18,6 +18,11 @@ import numpy as np
 SAFETY_INTENTS = frozenset({"stop", "pause", "dizzy", "help"})
 RESUMING_INTENTS = frozenset({"yes", "ready", "resume", "cancel"})
 SAFETY_FALSE_PER_HOUR = 0.5
+MIN_SAFETY_FALSE = 1
+"""False safety activations always allowed on the tuning negatives (about half an hour): with
+none, one outlier sets the threshold (measured: one prose sentence put "pause" at 0.999, with
+14% validation recall). A false stop is safe, a missed one is not; the benchmark measures the
+rate on the other half."""
 MARGIN_LOGIT = 1.0
 """How far (in logit units) above the worst negative a non-safety threshold sits."""
 MIN_THRESHOLD = 0.5
@@ -90,7 +95,7 @@ def _pick_for_frames(
     negative_series = [run_minimum(s, frames) for s in negatives]
     worst = max((float(s.max(initial=0.0)) for s in negative_series), default=0.0)
     if label in SAFETY_INTENTS:
-        allowed = int(SAFETY_FALSE_PER_HOUR * negative_hours)
+        allowed = max(MIN_SAFETY_FALSE, int(SAFETY_FALSE_PER_HOUR * negative_hours))
         threshold = _lowest_within(negative_series, allowed, refractory_frames, worst)
     else:
         threshold = _sigmoid(_logit(worst) + MARGIN_LOGIT)
@@ -103,12 +108,21 @@ def _pick_for_frames(
 def _lowest_within(
     series: Sequence[np.ndarray], allowed: int, refractory_frames: int, worst: float
 ) -> float:
-    """The lowest threshold whose fires over the series number at most `allowed`."""
-    candidates = sorted({float(v) for s in series for v in s[s >= MIN_THRESHOLD]}, reverse=True)
-    threshold = _sigmoid(_logit(worst) + 0.25)  # just above every negative
-    for value in candidates[: 50 * (allowed + 1)]:
-        fires = sum(count_fires(s, value, refractory_frames) for s in series)
-        if fires > allowed:
-            break
-        threshold = value
-    return threshold
+    """The lowest threshold whose fires over the series number at most `allowed`, with a
+    margin over the strongest negative left out (fires fall as the threshold rises, so the
+    negatives' scores are bisected)."""
+    candidates = np.unique(np.concatenate([s[s >= MIN_THRESHOLD] for s in series] or [np.zeros(0)]))
+    low, high = 0, len(candidates)  # candidates[high:] are known to be within the budget
+    while low < high:
+        middle = (low + high) // 2
+        fires = sum(count_fires(s, float(candidates[middle]), refractory_frames) for s in series)
+        if fires <= allowed:
+            high = middle
+        else:
+            low = middle + 1
+    if high == len(candidates):
+        return _sigmoid(_logit(worst) + 0.25)  # just above every negative
+    if high == 0:
+        return MIN_THRESHOLD  # every negative at or above it still fits the budget
+    # Just above the strongest negative that must not fire (no score lies in between).
+    return min(_sigmoid(_logit(float(candidates[high - 1])) + 0.25), float(candidates[high]))

@@ -99,3 +99,17 @@ def lane_streams(streams: list[tuple[str, np.ndarray]], cache_root: Path,
             firsts = [start // CHUNK_SAMPLES for start, _ in pieces]
             found.append(LaneStream(name, embeddings, firsts))
     return found
+
+
+def per_stream(lanes: list[LaneStream], series: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Each stream's score series as its lanes together fire it: per frame of the stream's
+    grid, the highest of its lanes' scores (one event heard by three lanes counts once)."""
+    merged: dict[str, np.ndarray] = {}
+    for lane, scores in zip(lanes, series, strict=True):
+        indices = lane.frame_indices()
+        frames = int(indices.max(initial=-1)) + 1
+        current = merged.setdefault(lane.name, np.zeros(frames))
+        if len(current) < frames:
+            current = merged[lane.name] = np.pad(current, (0, frames - len(current)))
+        np.maximum.at(current, indices, scores)
+    return merged
