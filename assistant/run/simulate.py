@@ -21,6 +21,8 @@ from assistant.core.intents import load_phrase_table
 from assistant.hearing.decider import IntentDecider
 from assistant.hearing.own_words import OwnWords
 from assistant.hearing.recognizers.select import make_recognizer
+from assistant.hearing.supervisor import HearingLimits
+from assistant.run.hearing_watch import SIMULATED_LIMITS, HearingWatch
 from assistant.run.runner import TranscriptRouter, run_listening
 from assistant.run.wiring import WiredSession, wire_session
 from assistant.script.model import ExerciseScript
@@ -63,6 +65,8 @@ class SimulationOptions:
     send_alerts: bool = False
     """Send real alerts through the script's channels; otherwise they are logged as simulated."""
     cache_dir: Path | None = None
+    hearing_limits: HearingLimits = SIMULATED_LIMITS
+    """When hearing counts as lost; `LIVE_LIMITS` also treats a dead signal as lost."""
 
 
 def simulate_session(
@@ -100,7 +104,9 @@ def simulate_session(
     until_s = len(walker) / room.rate_hz + script.total_s + script.safety.emergency_max_s + EXTRA_S
     source = RoomMicrophone(room, clock, until_s=until_s)
     try:
-        run_listening(wired.runner, _AlertPaced(source, wired), recognizer, router, echo)
+        hearing = HearingWatch(recognizer, clock, options.hearing_limits)
+        run_listening(wired.runner, _AlertPaced(source, wired), recognizer, router, echo,
+                      hearing=hearing)
         wired.say_undelivered_alert()
         wired.say_progress_advice()
         _let_voice_finish(wired, source, clock)
