@@ -91,16 +91,17 @@ class HearingSupervisor:
 
     def recognition_lost(self, now_s: float, progress: RecognitionProgress) -> str | None:
         """Why recognition counts as lost at `now_s` (lagging or stuck), or None."""
+        busy_s = None if progress.busy_since_s is None else now_s - progress.busy_since_s
         stall_s = self.limits.stall_limit_s
-        if stall_s is not None and progress.busy_since_s is not None:
-            busy_s = now_s - progress.busy_since_s
-            if busy_s > stall_s:
-                return f"The recognizer has not returned for {busy_s:.1f} s"
+        if stall_s is not None and busy_s is not None and busy_s > stall_s + _TIME_TOLERANCE_S:
+            return f"The recognizer has not returned for {busy_s:.1f} s"
         lag_s = self.limits.lag_limit_s
         behind_s = now_s - progress.heard_until_s
-        if lag_s is not None and behind_s > lag_s:
-            return f"Recognition is {behind_s:.1f} s behind the clock"
-        return None
+        if lag_s is None or behind_s <= lag_s + _TIME_TOLERANCE_S:
+            return None
+        # A stuck call shows as lag first (its chunk's audio is older than the call).
+        still = "" if busy_s is None else f" (the recognizer has been busy for {busy_s:.1f} s)"
+        return f"Recognition is {behind_s:.1f} s behind the clock{still}"
 
 
 def _flat_value(chunk: AudioChunk) -> int | None:
