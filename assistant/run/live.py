@@ -26,7 +26,7 @@ from assistant.run.wiring import WiredSession, wire_session
 from assistant.script.model import ExerciseScript
 from assistant.session import cues
 from assistant.speaking.cue_output import SpokenCues
-from assistant.speaking.voice import chime_samples, make_renderer
+from assistant.speaking.voice import RENDER_TIMEOUT_S, chime_samples, make_renderer
 
 #: The longest the ending waits for the last cue to be heard.
 FINAL_CUE_WAIT_S = 30.0
@@ -93,4 +93,6 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
         source.close()
         speaker.close()
         wired.close()
+        if isinstance(wired.runner.output, SpokenCues):  # no render cut off at exit
+            wired.runner.output.finish_renders(RENDER_TIMEOUT_S)
     return wired

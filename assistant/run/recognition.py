@@ -31,6 +31,8 @@ MAX_WAITING_CHUNKS = 20
 MAX_WAITING_S = MAX_WAITING_CHUNKS * CHUNK_S
 #: Simulated sessions: real seconds a working recognizer may take over one chunk.
 SIMULATED_WAIT_S = 10.0
+#: Real seconds `close` waits for the worker to finish the chunk it is on.
+CLOSE_WAIT_S = 2.0
 
 
 class BackgroundRecognition:
@@ -79,11 +81,15 @@ class BackgroundRecognition:
             return RecognitionProgress(heard_until_s, self._busy_since_s)
 
     def close(self) -> None:
-        """Let the worker end once it is idle (a stuck one is left: its thread is a daemon)."""
+        """End the worker once it is idle, waiting for it a moment (real time): a thread cut
+        off inside a native recognizer at exit can abort the process. A stuck one is left
+        (its thread is a daemon)."""
         try:
             self._inbox.put_nowait(None)
         except queue.Full:
             pass
+        if self._done != self._stuck_at:
+            self._thread.join(CLOSE_WAIT_S)
 
     def _wait_until_caught_up(self, wait_s: float) -> None:
         with self._changed:

@@ -140,6 +140,7 @@ class SpokenCues:
         self._current: Cue | None = None
         #: The next cue to play, and its audio being rendered (None: no voice could).
         self._next: tuple[Cue, PendingRender[RenderedAudio | None]] | None = None
+        self._renders: list[PendingRender[RenderedAudio | None]] = []
 
     def say(self, cue: Cue, voice: VoiceSettings) -> None:
         self._queue.append((cue, voice))
@@ -183,6 +184,14 @@ class SpokenCues:
         playing = self._current is not None and self._speaker.is_playing(self._clock.now_s())
         return self._current.text if playing and self._current is not None else None
 
+    def finish_renders(self, timeout_s: float) -> bool:
+        """Before the program exits: wait (real time, bounded) for renders under way, so no
+        thread is cut off inside a native library; True when none is left."""
+        for pending in self._renders:
+            pending.wait(timeout_s)
+        self._renders = [pending for pending in self._renders if not pending.done]
+        return not self._renders
+
     def _prepare(self, cue: Cue, voice: VoiceSettings
                  ) -> tuple[Cue, PendingRender[RenderedAudio | None]]:
         if cue.wording is not None:  # a time in it is said as it is now, not when queued
@@ -192,7 +201,9 @@ class SpokenCues:
             found = cached(cue.text, voice.rate_wpm, voice.volume)
             if found is not None:
                 return cue, ready(found)
-        return cue, PendingRender(partial(self._render, cue.text, voice), self._render_ahead)
+        pending = PendingRender(partial(self._render, cue.text, voice), self._render_ahead)
+        self._renders = [*(other for other in self._renders if not other.done), pending]
+        return cue, pending
 
     def _render(self, text: str, voice: VoiceSettings) -> RenderedAudio | None:
         """The cue's audio; None when no voice can render it (a chime plays instead)."""

@@ -179,6 +179,8 @@ def test_the_loop_hears_a_stop_while_a_cue_is_still_rendering() -> None:
     finally:
         held.release.set()
         wired.close()
+    assert isinstance(wired.runner.output, SpokenCues)
+    assert wired.runner.output.finish_renders(30)
     kinds = [(e.type, e.fields.get("to"), e.t_s) for e in wired.events.events
              if e.type in ("state", "cue")]
     stop = next(i for i, (kind, to, _) in enumerate(kinds) if to == "stopped")

@@ -69,6 +69,7 @@ def test_update_never_waits_for_a_render_and_the_cue_plays_when_ready() -> None:
     held.release.set()
     play_when_ready(output)
     assert played(events) == ["Walk forward gently."]
+    assert output.finish_renders(30)
 
 
 def test_the_next_cue_is_rendered_while_one_plays() -> None:
@@ -106,3 +107,4 @@ def test_a_cut_drops_the_render_under_way_and_a_cached_cue_is_ready_at_once() ->
     for _ in range(20):
         output.update()
     assert played(events) == ["Stopping now."]  # the dropped cue never plays
+    assert output.finish_renders(30)
