@@ -160,9 +160,10 @@ class MicrophoneSource:
         start_s: float | None = None
         samples_so_far = 0
         while self._stream is not None:
-            block = self._next_block(STARTUP_TIMEOUT_S if start_s is None else None)
-            if block is None:
+            item = self._next_block(STARTUP_TIMEOUT_S if start_s is None else None)
+            if item is None:
                 return
+            block, received_s = item
             if self._resampler is not None:
                 block = self._resampler.resample_chunk(block)
             if start_s is None:
@@ -170,7 +171,7 @@ class MicrophoneSource:
             pending = np.concatenate([pending, block])
             while len(pending) >= size:
                 at_s = start_s + samples_so_far / SAMPLE_RATE_HZ
-                yield AudioChunk(pending[:size], SAMPLE_RATE_HZ, at_s)
+                yield AudioChunk(pending[:size], SAMPLE_RATE_HZ, at_s, received_s)
                 pending, samples_so_far = pending[size:], samples_so_far + size
 
     def close(self) -> None:
@@ -182,6 +183,7 @@ class MicrophoneSource:
             self._post(None)
 
     def _next_block(self, timeout_s: float | None = None) -> Any:
+        """The next (block, arrival time) from the audio thread, or None once closed."""
         timeout_s = max(timeout_s or 0.0, self.stall_timeout_s)
         try:
             item = self._blocks.get(timeout=timeout_s)
@@ -218,7 +220,8 @@ class MicrophoneSource:
             self.overflows += 1
             _LOGGER.warning("microphone overflow: some audio was lost (%d so far)",
                             self.overflows)
-        self._post(np.array(indata[:, 0], dtype=np.int16))
+        # Stamped on arrival: how long audio waits before it is recognized is the lag.
+        self._post((np.array(indata[:, 0], dtype=np.int16), self.clock.now_s()))
 
     def _open(self) -> None:
         sd = load_sounddevice()

@@ -7,8 +7,10 @@ Lost hearing, besides a microphone that delivers nothing (`MicrophoneSource`'s s
   `flat_signal_s`. A working microphone always carries some noise; PulseAudio gives exact
   zeros when a USB microphone is unplugged and the stream moves to another source, and
   a muted input gives zeros too.
-- **recognition lagging**: the audio recognized so far ends more than `lag_limit_s` before
-  the clock's now (the loop, or the recognizer, cannot keep up with the microphone).
+- **recognition lagging**: audio that reached the program more than `lag_limit_s` ago is
+  not recognized yet (the loop, or the recognizer, cannot keep up with the microphone).
+  Measured from each block's arrival, not from sample counts, so a brief dropout of the
+  device (audio lost, then hearing again) does not add up to lag.
 - **a recognizer that stops returning**: one call busy for more than `stall_limit_s`.
 
 Pure: no clock of its own, no threads; the loop passes every time in.
@@ -49,10 +51,11 @@ class HearingLimits:
 
 @dataclass(frozen=True)
 class RecognitionProgress:
-    """How far recognition has got: where the audio recognized so far ends, and since when
-    the recognizer has been busy with one chunk (None: it is waiting for audio)."""
+    """How far recognition has got: since when the oldest audio not yet recognized has
+    waited (when it reached the program; None: all is recognized), and since when the
+    recognizer has been busy with one chunk (None: it is waiting for audio)."""
 
-    heard_until_s: float
+    waiting_since_s: float | None
     busy_since_s: float | None = None
 
 
@@ -96,8 +99,10 @@ class HearingSupervisor:
         if stall_s is not None and busy_s is not None and busy_s > stall_s + _TIME_TOLERANCE_S:
             return f"The recognizer has not returned for {busy_s:.1f} s"
         lag_s = self.limits.lag_limit_s
-        behind_s = now_s - progress.heard_until_s
-        if lag_s is None or behind_s <= lag_s + _TIME_TOLERANCE_S:
+        if lag_s is None or progress.waiting_since_s is None:
+            return None
+        behind_s = now_s - progress.waiting_since_s
+        if behind_s <= lag_s + _TIME_TOLERANCE_S:
             return None
         # A stuck call shows as lag first (its chunk's audio is older than the call).
         still = "" if busy_s is None else f" (the recognizer has been busy for {busy_s:.1f} s)"

@@ -38,7 +38,8 @@ class HearingWatch:
         """What was recognized so far; `raw` is the microphone's chunk, `cleaned` the same
         with the echo removed. Raises AudioDeviceError or RecognizerError on lost hearing."""
         self._supervisor.heard(raw)
-        transcripts = self._recognition.accept(cleaned)
+        received_s = raw.received_s if raw.received_s is not None else self._clock.now_s()
+        transcripts = self._recognition.accept(cleaned, received_s)
         dead = self._supervisor.signal_lost()
         if dead is not None:
             raise AudioDeviceError(dead)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections import deque
 
 from assistant.audio.chunks import CHUNK_S
 from assistant.core.clock import Clock
@@ -48,24 +49,27 @@ class BackgroundRecognition:
         self._ready: list[Transcript] = []
         self._failure: BaseException | None = None
         self._changed = threading.Condition()
-        self._heard_until_s: float | None = None
+        #: When each chunk handed over and not yet recognized reached the program.
+        self._waiting: deque[float] = deque()
         self._busy_since_s: float | None = None
         self._handed, self._done, self._stuck_at = 0, 0, -1
         self._thread = threading.Thread(target=self._work, name="recognizer", daemon=True)
         self._thread.start()
 
-    def accept(self, chunk: AudioChunk) -> list[Transcript]:
-        """Hand `chunk` over; the transcripts of the chunks recognized since the last call.
+    def accept(self, chunk: AudioChunk, received_s: float) -> list[Transcript]:
+        """Hand `chunk` over (`received_s`: when it reached the program, on the clock); the
+        transcripts of the chunks recognized since the last call.
 
         Raises what the recognizer raised (a foreign exception as `HearingFailure`), and
         `RecognizerError` when too much audio waits for it."""
         self._raise_failure()
         with self._changed:
-            if self._heard_until_s is None:
-                self._heard_until_s = chunk.start_s
+            self._waiting.append(received_s)
         try:
             self._inbox.put_nowait(chunk)
         except queue.Full as err:
+            with self._changed:
+                self._waiting.pop()
             raise RecognizerError(
                 f"Recognition fell behind: over {MAX_WAITING_S:g} s of audio waits for it"
             ) from err
@@ -75,10 +79,11 @@ class BackgroundRecognition:
         return self._take()
 
     def progress(self) -> RecognitionProgress:
-        """Where the recognized audio ends, and since when one call has been busy."""
+        """Since when the oldest audio not yet recognized has waited, and since when one
+        call has been busy."""
         with self._changed:
-            heard_until_s = self._heard_until_s if self._heard_until_s is not None else 0.0
-            return RecognitionProgress(heard_until_s, self._busy_since_s)
+            oldest_s = self._waiting[0] if self._waiting else None
+            return RecognitionProgress(oldest_s, self._busy_since_s)
 
     def close(self) -> None:
         """End the worker once it is idle, waiting for it a moment (real time): a thread cut
@@ -131,6 +136,7 @@ class BackgroundRecognition:
                 return
             with self._changed:
                 self._ready.extend(transcripts)
-                self._heard_until_s, self._busy_since_s = chunk.end_s, None
+                self._waiting.popleft()
+                self._busy_since_s = None
                 self._done += 1
                 self._changed.notify_all()

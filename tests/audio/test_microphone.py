@@ -159,5 +159,5 @@ def test_blocks_within_the_bound_come_out_in_order() -> None:
     source = MicrophoneSource(clock=MonotonicClock(), max_queued_blocks=8)
     for value in range(8):
         source._callback(np.full((160, 1), value, dtype=np.int16), 160, None, _Status())
-    assert [int(source._next_block()[0]) for _ in range(8)] == list(range(8))
+    assert [int(source._next_block()[0][0]) for _ in range(8)] == list(range(8))
     assert source.dropped_blocks == 0

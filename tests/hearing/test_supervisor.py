@@ -90,6 +90,10 @@ def test_a_recognizer_busy_too_long_has_stopped_returning() -> None:
     assert reason == "The recognizer has not returned for 1.5 s"
 
 
+def test_nothing_waiting_is_no_lag() -> None:
+    assert HearingSupervisor().recognition_lost(100.0, RecognitionProgress(None)) is None
+
+
 def test_the_recognition_checks_can_be_off() -> None:
     supervisor = HearingSupervisor(HearingLimits(lag_limit_s=None, stall_limit_s=None))
     assert supervisor.recognition_lost(100.0, RecognitionProgress(1.0, 1.0)) is None

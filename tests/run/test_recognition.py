@@ -52,7 +52,7 @@ def feed(recognition: BackgroundRecognition, clock: SimulatedClock,
     heard: list[Transcript] = []
     for chunk in chunks:
         clock.advance(chunk.duration_s)
-        heard += recognition.accept(chunk)
+        heard += recognition.accept(chunk, clock.now_s())
     return heard
 
 
@@ -69,7 +69,7 @@ def test_background_recognition_hears_what_the_loop_would() -> None:
     recognition = BackgroundRecognition(make_recognizer("pocketsphinx"), clock, wait_s=30.0)
     assert feed(recognition, clock, chunks) == expected
     assert any("stop" in t.text for t in expected)
-    assert recognition.progress().heard_until_s == pytest.approx(chunks[-1].end_s)
+    assert recognition.progress().waiting_since_s is None  # all recognized
     recognition.close()
 
 
@@ -80,7 +80,7 @@ def test_a_recognizer_that_stops_returning_shows_in_its_progress() -> None:
     try:
         feed(recognition, clock, list(to_chunks(silence(3.0))))
         progress = recognition.progress()
-        assert progress.heard_until_s == pytest.approx(2.0)  # the chunks before it hung
+        assert progress.waiting_since_s == pytest.approx(2.1)  # the chunk it hung on
         assert progress.busy_since_s == pytest.approx(2.1)  # when its call began
     finally:
         recognizer.release.set()
