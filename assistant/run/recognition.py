@@ -15,6 +15,7 @@ one would.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections import deque
@@ -26,6 +27,8 @@ from assistant.core.events import AudioChunk, Transcript
 from assistant.core.ports import Recognizer
 from assistant.hearing.supervisor import RecognitionProgress
 from assistant.run.safe_path import HearingFailure
+
+_LOGGER = logging.getLogger(__name__)
 
 #: Chunks that may wait for the recognizer: 2 s, twice the lag limit.
 MAX_WAITING_CHUNKS = 20
@@ -104,6 +107,8 @@ class BackgroundRecognition:
                 lambda: self._done >= self._handed or self._failure is not None, wait_s)
             if not caught_up:
                 self._stuck_at = self._done
+                _LOGGER.warning("the recognizer took over %g s on one chunk: going on without "
+                                "waiting for it", wait_s)
 
     def _take(self) -> list[Transcript]:
         self._raise_failure()
