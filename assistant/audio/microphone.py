@@ -1,9 +1,15 @@
 """The microphone as an `AudioSource`, and the sound devices this machine has.
 
 The sounddevice callback only copies each block into a queue (as in python-sounddevice's
-examples); the iterator turns blocks into 16 kHz chunks. Overflows are counted and logged,
-not fatal. A stream error, a vanished device or no audio for `stall_timeout_s` raises
-`AudioDeviceError` from the iterator (safety rule 3: the runner then tells the walker to stop).
+examples); the iterator turns blocks into 16 kHz chunks. PortAudio's own overflows are
+counted and logged, not fatal. A stream error, a vanished device or no audio for
+`stall_timeout_s` raises `AudioDeviceError` from the iterator (safety rule 3: the runner
+then tells the walker to stop).
+
+The queue is bounded (`MAX_QUEUED_BLOCKS`). A full queue means the loop is far behind the
+microphone: that overflow is treated as lag, that is as lost hearing. The callback drops the
+oldest block to make room (memory stays bounded, the audio thread never waits) and the
+iterator raises `AudioDeviceError`, so the session ends by the safe path.
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ _LOGGER = logging.getLogger(__name__)
 STALL_TIMEOUT_S = 2.0
 #: The first block may take longer: ALSA's pulse plugin was seen to need ~2 s to start.
 STARTUP_TIMEOUT_S = 6.0
+#: Blocks that may wait for the loop. PortAudio's blocks (any size, `blocksize=0`) were 10 to
+#: 20 ms through ALSA's pulse plugin: 400 of them are 4 s or more, beyond the 1 s lag limit
+#: that the hearing watchdog enforces while the loop runs; the bound catches a stuck loop.
+MAX_QUEUED_BLOCKS = 400
 CONSOLE_HINT = "'retrowalk start --console' works without audio devices"
 
 
@@ -133,13 +143,16 @@ class MicrophoneSource:
     exact and evenly spaced; the echo guard's delay estimate absorbs the device latency."""
 
     def __init__(self, device: int | str | None = None, *, clock: Clock,
-                 chunk_s: float = CHUNK_S, stall_timeout_s: float = STALL_TIMEOUT_S) -> None:
+                 chunk_s: float = CHUNK_S, stall_timeout_s: float = STALL_TIMEOUT_S,
+                 max_queued_blocks: int = MAX_QUEUED_BLOCKS) -> None:
         self.device = device
         self.clock = clock
         self.chunk_s = chunk_s
         self.stall_timeout_s = stall_timeout_s
         self.overflows = 0
-        self._blocks: queue.Queue[Any] = queue.Queue()
+        #: Blocks dropped because the queue was full (the loop fell behind: lost hearing).
+        self.dropped_blocks = 0
+        self._blocks: queue.Queue[Any] = queue.Queue(maxsize=max_queued_blocks)
         self._stream: Any = None
         self._resampler: Any = None
 
@@ -151,9 +164,10 @@ class MicrophoneSource:
         start_s: float | None = None
         samples_so_far = 0
         while self._stream is not None:
-            block = self._next_block(STARTUP_TIMEOUT_S if start_s is None else None)
-            if block is None:
+            item = self._next_block(STARTUP_TIMEOUT_S if start_s is None else None)
+            if item is None:
                 return
+            block, received_s = item
             if self._resampler is not None:
                 block = self._resampler.resample_chunk(block)
             if start_s is None:
@@ -161,7 +175,7 @@ class MicrophoneSource:
             pending = np.concatenate([pending, block])
             while len(pending) >= size:
                 at_s = start_s + samples_so_far / SAMPLE_RATE_HZ
-                yield AudioChunk(pending[:size], SAMPLE_RATE_HZ, at_s)
+                yield AudioChunk(pending[:size], SAMPLE_RATE_HZ, at_s, received_s)
                 pending, samples_so_far = pending[size:], samples_so_far + size
 
     def close(self) -> None:
@@ -170,9 +184,10 @@ class MicrophoneSource:
         if stream is not None:
             stream.abort()
             stream.close()
-            self._blocks.put(None)
+            self._post(None)
 
     def _next_block(self, timeout_s: float | None = None) -> Any:
+        """The next (block, arrival time) from the audio thread, or None once closed."""
         timeout_s = max(timeout_s or 0.0, self.stall_timeout_s)
         try:
             item = self._blocks.get(timeout=timeout_s)
@@ -183,7 +198,25 @@ class MicrophoneSource:
             ) from err
         if isinstance(item, BaseException):
             raise AudioDeviceError(f"The microphone stopped working: {item}") from item
+        if self.dropped_blocks and item is not None:  # closing may drop one: no matter
+            raise AudioDeviceError(
+                f"The assistant fell behind the microphone: {self.dropped_blocks} blocks of "
+                f"audio did not fit in the queue ({self._blocks.maxsize} blocks) and were lost"
+            )
         return item
+
+    def _post(self, item: Any) -> None:
+        """Queue `item` without ever waiting: when full, the oldest block makes room."""
+        while True:
+            try:
+                self._blocks.put_nowait(item)
+                return
+            except queue.Full:
+                try:
+                    self._blocks.get_nowait()
+                    self.dropped_blocks += 1
+                except queue.Empty:
+                    pass
 
     def _callback(self, indata: Any, _frames: int, _time: Any, status: Any) -> None:
         # Runs on the audio thread: count problems and copy, nothing else.
@@ -191,7 +224,8 @@ class MicrophoneSource:
             self.overflows += 1
             _LOGGER.warning("microphone overflow: some audio was lost (%d so far)",
                             self.overflows)
-        self._blocks.put(np.array(indata[:, 0], dtype=np.int16))
+        # Stamped on arrival: how long audio waits before it is recognized is the lag.
+        self._post((np.array(indata[:, 0], dtype=np.int16), self.clock.now_s()))
 
     def _open(self) -> None:
         sd = load_sounddevice()
@@ -224,4 +258,4 @@ class MicrophoneSource:
     def _finished(self) -> None:
         # PortAudio ended the stream by itself (device gone) unless we closed it.
         if self._stream is not None:
-            self._blocks.put(OSError("the audio stream ended unexpectedly"))
+            self._post(OSError("the audio stream ended unexpectedly"))

@@ -33,6 +33,9 @@ class AudioChunk:
     samples: npt.NDArray[np.int16]
     rate_hz: int
     start_s: float
+    #: When its last samples reached the program, on the session's clock (a microphone's
+    #: blocks are stamped as they arrive); None where it was made from a recording.
+    received_s: float | None = None
 
     @property
     def duration_s(self) -> float:

@@ -22,12 +22,14 @@ from assistant.hearing.decider import IntentDecider
 from assistant.hearing.own_words import OwnWords
 from assistant.hearing.recognizers.select import describe_recognizer, make_recognizer
 from assistant.run.console import ConsoleScreen
+from assistant.run.hearing_watch import LIVE_LIMITS, HearingWatch
 from assistant.run.runner import TranscriptRouter, run_listening
 from assistant.run.status import VoiceStatus
 from assistant.run.wiring import WiredSession, wire_session
 from assistant.script.model import ExerciseScript
+from assistant.session import cues
 from assistant.speaking.cue_output import SpokenCues
-from assistant.speaking.voice import chime_samples, make_renderer
+from assistant.speaking.voice import RENDER_TIMEOUT_S, chime_samples, make_renderer
 
 #: The longest the ending waits for the last cue to be heard.
 FINAL_CUE_WAIT_S = 30.0
@@ -57,7 +59,10 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
     show(f"Listening with {describe_recognizer(recognizer)}.")
     renderer = make_renderer(script.voice, data_dir() / "cue_cache")
     show(f"Speaking with {renderer.summary}.")
-    renderer.prerender(script.cue_texts())
+    # With the stop instructions: ready at once, even while another cue is rendering.
+    renderer.prerender([*script.cue_texts(), cues.STOP, cues.DIZZY, cues.PAUSED,
+                        cues.HEARING_LOST, cues.FAULT, cues.INTERRUPTED,
+                        cues.ALERT_UNREACHED])
     clock = MonotonicClock()
     echo = EchoGuard()
     screen = ConsoleScreen() if options.status_line else None
@@ -68,7 +73,7 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
             renderer, speaker, clock, events.emit, show=show_cue,
             fallback_sound=chime_samples(),
             on_played=lambda cue, at_s: echo.add_playback(cue.samples, at_s, cue.text),
-            on_cut=echo.mark_stopped,
+            on_cut=echo.mark_stopped, render_ahead=True,  # the loop hears while cues render
         ),
         log_path=options.log_path, db_path=options.db_path,
         record_history=options.record_history,
@@ -89,7 +94,9 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
         table = load_phrase_table(script.language)
         router = TranscriptRouter(wired.runner, IntentDecider(table), wired.events.emit, echo,
                                   OwnWords(table))
-        run_listening(wired.runner, source, recognizer, router, echo, wait_for_voice)
+        # Live: the loop never waits for the recognizer, and every hearing check is on.
+        hearing = HearingWatch(recognizer, clock, LIVE_LIMITS, wait_s=None)
+        run_listening(wired.runner, source, recognizer, router, echo, wait_for_voice, hearing)
         wired.say_undelivered_alert()
         wired.say_progress_advice()
         wait_for_voice()
@@ -97,4 +104,6 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
         source.close()
         speaker.close()
         wired.close()
+        if isinstance(wired.runner.output, SpokenCues):  # no render cut off at exit
+            wired.runner.output.finish_renders(RENDER_TIMEOUT_S)
     return wired

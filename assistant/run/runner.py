@@ -15,7 +15,6 @@ from functools import partial
 from typing import Protocol
 
 from assistant.core.clock import Clock
-from assistant.core.errors import RetroWalkError
 from assistant.core.events import (
     AudioChunk,
     Cue,
@@ -29,7 +28,8 @@ from assistant.core.events import (
 from assistant.core.names import IMMEDIATE_INTENTS, IntentName
 from assistant.core.ports import AudioSource, Recognizer
 from assistant.hearing.own_words import ECHO_TAIL_S, OwnWords
-from assistant.run.safe_path import HearingFailure, end_safely, guarded_chunks, session_loop
+from assistant.run.hearing_watch import HearingWatch
+from assistant.run.safe_path import end_safely, guarded_chunks, session_loop
 from assistant.script.model import VoiceSettings
 from assistant.speaking.cue_output import CueOutput
 
@@ -194,19 +194,24 @@ def run_listening(
     router: TranscriptRouter,
     echo: EchoFilter | None = None,
     wait_for_voice: Callable[[], None] | None = None,
+    hearing: HearingWatch | None = None,
 ) -> None:
     """The hands-free loop: every chunk is heard, the session ticks, the voice goes on.
 
     Ends when the session is done and has finished speaking. A failing microphone or
-    recognizer ends the session safely (rule 3), and so does anything else that fails, by
-    the one safe path (`safe_path.py`); `wait_for_voice` then lets the last instruction be
-    heard (live: waits in real time; simulated sessions need not)."""
+    recognizer ends the session safely (rule 3), and so does lost hearing (`hearing`, the
+    watchdog: a simulated one by default) and anything else that fails, by the one safe path
+    (`safe_path.py`); `wait_for_voice` then lets the last instruction be heard (live: waits
+    in real time; simulated sessions need not)."""
+    hearing = hearing or HearingWatch(recognizer, runner.clock)
     try:
         with session_loop():
-            _listen(runner, source, recognizer, router, echo)
+            _listen(runner, source, hearing, router, echo)
     except (Exception, KeyboardInterrupt) as err:  # the safe path: failures, Ctrl-C, signals
         end_safely(runner, err, wait_for_voice)
         return
+    finally:
+        hearing.close()
     # The source ended before the session did: nothing can be heard any more.
     if not runner.session.finished:
         runner.hearing_lost("the audio input ended")
@@ -214,24 +219,14 @@ def run_listening(
             wait_for_voice()
 
 
-def _listen(runner: SessionRunner, source: AudioSource, recognizer: Recognizer,
+def _listen(runner: SessionRunner, source: AudioSource, hearing: HearingWatch,
             router: TranscriptRouter, echo: EchoFilter | None) -> None:
     runner.start()
     for chunk in guarded_chunks(iter(source.chunks()), "the audio input"):
         heard = echo.clean(chunk) if echo is not None else chunk
         router.watch_output(chunk.start_s)
-        for transcript in _recognize(recognizer, heard):
+        for transcript in hearing.hear(chunk, heard):
             router.route(transcript)
         runner.step()
         if runner.finished:
             return
-
-
-def _recognize(recognizer: Recognizer, chunk: AudioChunk) -> list[Transcript]:
-    """What the recognizer heard in `chunk`; a foreign exception means it cannot hear."""
-    try:
-        return list(recognizer.accept(chunk))
-    except RetroWalkError:
-        raise
-    except Exception as err:
-        raise HearingFailure("the recognizer", err) from err

@@ -22,6 +22,8 @@ from assistant.core.ports import AudioSource
 from assistant.hearing.decider import IntentDecider
 from assistant.hearing.own_words import OwnWords
 from assistant.hearing.recognizers.select import make_recognizer
+from assistant.hearing.supervisor import HearingLimits
+from assistant.run.hearing_watch import SIMULATED_LIMITS, HearingWatch
 from assistant.run.runner import TranscriptRouter, run_listening
 from assistant.run.watched_source import WatchedSource
 from assistant.run.wiring import WiredSession, wire_session
@@ -67,6 +69,8 @@ class SimulationOptions:
     send_alerts: bool = False
     """Send real alerts through the script's channels; otherwise they are logged as simulated."""
     cache_dir: Path | None = None
+    hearing_limits: HearingLimits = SIMULATED_LIMITS
+    """When hearing counts as lost; `LIVE_LIMITS` also treats a dead signal as lost."""
 
 
 def simulate_session(
@@ -108,7 +112,8 @@ def simulate_session(
     try:
         paced: AudioSource = _AlertPaced(source, wired)
         heard = WatchedSource(paced, on_chunk) if on_chunk is not None else paced
-        run_listening(wired.runner, heard, recognizer, router, echo)
+        hearing = HearingWatch(recognizer, clock, options.hearing_limits)
+        run_listening(wired.runner, heard, recognizer, router, echo, hearing=hearing)
         wired.say_undelivered_alert()
         wired.say_progress_advice()
         _let_voice_finish(wired, source, clock)

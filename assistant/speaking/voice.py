@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -92,6 +93,7 @@ class CueRenderer:
         self._memory: dict[str, RenderedCue] = {}
         #: Full-volume speech by (text, rate): "louder please" rescales instead of re-rendering.
         self._speech: dict[tuple[str, int], Samples] = {}
+        self._lock = threading.Lock()
 
     @property
     def description(self) -> str:
@@ -129,17 +131,26 @@ class CueRenderer:
     def render(self, text: str, rate_wpm: int, volume: float) -> RenderedCue:
         """The cue as audio at this rate (words per minute) and volume (0..1).
 
-        Raises VoiceError when no backend works: print the cue and play a chime instead."""
+        Raises VoiceError when no backend works: print the cue and play a chime instead.
+        Thread-safe: renders ahead of the loop take turns (a backend that fails is dropped
+        once, not by two renders at a time)."""
+        with self._lock:
+            key = self._cache_key(text, rate_wpm, volume)
+            cached = self._memory.get(key) or self._read_disk(key, text)
+            if cached is None:
+                speech = self._speech.get((text, rate_wpm))
+                if speech is None:
+                    speech = self._speech[(text, rate_wpm)] = self._synthesize(text, rate_wpm)
+                cached = RenderedCue(scale_volume(speech, volume), SAMPLE_RATE_HZ, text)
+                self._write_disk(key, cached)
+            self._memory[key] = cached
+            return cached
+
+    def cached(self, text: str, rate_wpm: int, volume: float) -> RenderedCue | None:
+        """The cue's audio if it has been rendered before (memory or disk cache), else None:
+        never renders, never waits for a render under way (a stop instruction is instant)."""
         key = self._cache_key(text, rate_wpm, volume)
-        cached = self._memory.get(key) or self._read_disk(key, text)
-        if cached is None:
-            speech = self._speech.get((text, rate_wpm))
-            if speech is None:
-                speech = self._speech[(text, rate_wpm)] = self._synthesize(text, rate_wpm)
-            cached = RenderedCue(scale_volume(speech, volume), SAMPLE_RATE_HZ, text)
-            self._write_disk(key, cached)
-        self._memory[key] = cached
-        return cached
+        return self._memory.get(key) or self._read_disk(key, text)
 
     def prerender(self, texts: Iterable[str], show_progress: bool | None = None) -> int:
         """Render every distinct text at the current settings before the session starts.

@@ -134,3 +134,30 @@ def test_devices_command_without_devices_points_to_the_console(monkeypatch, caps
     monkeypatch.setattr("assistant.commands.devices.list_devices", lambda refresh: [])
     assert main(["devices"]) == 0
     assert "No audio devices found; 'retrowalk start --console'" in capsys.readouterr().out
+
+
+class _Status:
+    """What PortAudio passes the callback: no overflow of its own."""
+
+    input_overflow = False
+
+
+def test_a_full_block_queue_is_lost_hearing_not_unbounded_memory() -> None:
+    """Blocks the loop does not take in time: the queue stays at its bound (the oldest are
+    dropped) and the next block taken raises, so the session ends by the safe path."""
+    source = MicrophoneSource(clock=MonotonicClock(), max_queued_blocks=8)
+    blocks = [np.full((160, 1), value, dtype=np.int16) for value in range(12)]
+    for block in blocks:
+        source._callback(block, 160, None, _Status())
+    assert source._blocks.qsize() == 8
+    assert source.dropped_blocks == 4
+    with pytest.raises(AudioDeviceError, match="fell behind the microphone: 4 blocks"):
+        source._next_block()
+
+
+def test_blocks_within_the_bound_come_out_in_order() -> None:
+    source = MicrophoneSource(clock=MonotonicClock(), max_queued_blocks=8)
+    for value in range(8):
+        source._callback(np.full((160, 1), value, dtype=np.int16), 160, None, _Status())
+    assert [int(source._next_block()[0][0]) for _ in range(8)] == list(range(8))
+    assert source.dropped_blocks == 0

@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 SINK = "room"
@@ -32,10 +34,46 @@ class AudioRoom:
     """A running PulseAudio server with the room sink as default sink and source monitor."""
 
     started_here: bool
+    hiss: RoomHiss | None = None
 
     def play_file(self, path: Path) -> subprocess.Popen[bytes]:
         """Play a WAV file into the room (in the background); wait() on the result."""
         return subprocess.Popen(["paplay", f"--device={SINK}", str(path)])
+
+
+class RoomHiss:
+    """A quiet room's hiss (about 3 LSB RMS, -80 dBFS) played into the room for as long as it
+    runs: a real microphone is never digitally silent, and a live session treats 3 s of
+    exact zeros as an unplugged microphone (`assistant.hearing.supervisor`). `pacat` paces
+    the writes; the noise is generated as it goes."""
+
+    def __init__(self, sink: str = SINK) -> None:
+        self._player = subprocess.Popen(
+            ["pacat", "--playback", f"--device={sink}", "--format=s16le", "--rate=16000",
+             "--channels=1", "--latency-msec=100"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._running = threading.Event()
+        self._running.set()
+        self._thread = threading.Thread(target=self._feed, daemon=True)
+        self._thread.start()
+
+    def _feed(self) -> None:
+        noise = np.random.default_rng(11)
+        assert self._player.stdin is not None
+        try:
+            while self._running.is_set():
+                block = np.round(noise.normal(0.0, 3.0, 1600)).astype("<i2")
+                self._player.stdin.write(block.tobytes())
+        except (BrokenPipeError, ValueError, OSError):
+            return
+
+    def stop(self) -> None:
+        self._running.clear()
+        self._player.terminate()
+        try:
+            self._player.wait(10)
+        except subprocess.TimeoutExpired:
+            self._player.kill()
 
 
 def _pactl(*args: str) -> subprocess.CompletedProcess[str]:
@@ -65,11 +103,14 @@ def start_room() -> AudioRoom:
     _pactl("set-default-sink", SINK)
     _pactl("set-default-source", f"{SINK}.monitor")
     _refresh_portaudio()
-    return AudioRoom(started_here)
+    return AudioRoom(started_here, RoomHiss())
 
 
 def stop_room(room: AudioRoom) -> None:
-    """Stop the server if `start_room` started it (one somebody else runs is left alone)."""
+    """Stop the hiss, and the server if `start_room` started it (one somebody else runs is
+    left alone)."""
+    if room.hiss is not None:
+        room.hiss.stop()
     if room.started_here:
         subprocess.run(["pulseaudio", "--kill"], capture_output=True, timeout=10)
 
@@ -95,7 +136,8 @@ def _refresh_portaudio() -> None:
 @pytest.fixture(scope="session")
 def audio_room() -> Iterator[AudioRoom]:
     """The PulseAudio room for a test session; skips when PulseAudio is not installed."""
-    missing = [tool for tool in ("pulseaudio", "pactl", "paplay") if shutil.which(tool) is None]
+    missing = [tool for tool in ("pulseaudio", "pactl", "paplay", "pacat")
+               if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"PulseAudio is not installed (missing {', '.join(missing)}); "
                     "apt-get install pulseaudio pulseaudio-utils libasound2-plugins")
