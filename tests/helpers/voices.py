@@ -11,6 +11,11 @@ import pytest
 
 from assistant.speaking import catalogue
 
+#: For tests of SVOX Pico itself; everything else falls back to eSpeak NG without it.
+needs_pico = pytest.mark.skipif(
+    shutil.which("pico2wave") is None,
+    reason="SVOX Pico not installed (.ci/setup installs libttspico-utils where offered)")
+
 
 def path_without(program: str, folder: Path) -> str:
     """A PATH that finds every program the current PATH finds, except `program`.

@@ -21,11 +21,9 @@ from assistant.speaking.catalogue import (
 )
 from assistant.speaking.pico import PicoBackend
 from assistant.speaking.voice import Pyttsx3Backend, make_renderer
+from tests.helpers.voices import needs_pico
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
-needs_pico = pytest.mark.skipif(
-    shutil.which("pico2wave") is None,
-    reason="SVOX Pico not installed (.ci/setup installs libttspico-utils where offered)")
 
 CUE = "Stop here and rest a moment."
 
