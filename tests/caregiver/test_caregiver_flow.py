@@ -22,10 +22,16 @@ VOICE = SpeakerStyle("en-us+f2", 150, 50)
 
 
 def demo_script_with_webhook(folder: Path, url: str) -> Path:
-    """The bundled demo script, alerting `url`, with an emergency that ends within a minute."""
+    """The bundled demo script, alerting `url`, with an emergency that ends within a minute
+    and the shortest dizzy rest and check-in wait (the walker never answers: longer ones only
+    add silence to hear)."""
     text = (default_script_path().parent / "demo.yaml").read_text()
     quick_emergency = "safety:\n  emergency_repeat_s: 30\n  emergency_max_s: 60\n"
     text = text.replace("safety:\n", quick_emergency, 1)
+    for slow, quick in (("dizzy_rest_s: 15", "dizzy_rest_s: 10"),
+                        ("check_in_timeout_s: 15", "check_in_timeout_s: 5")):
+        assert slow in text
+        text = text.replace(slow, quick)
     text += f"\nalerts:\n  channels:\n    - type: webhook\n      url: {url}\n"
     path = folder / "margaret.yaml"
     path.write_text(text)
