@@ -20,7 +20,7 @@ END_WORDS: dict[str, str] = {
     EndReason.PAUSE_TOO_LONG: "paused for too long",
     EndReason.DIZZY: "the walker felt dizzy",
     EndReason.EMERGENCY_CANCELLED: "the walker called off the call for help",
-    EndReason.EMERGENCY: "after a call for help",
+    EndReason.EMERGENCY: "an emergency: help or dizziness that did not pass",
     EndReason.HEARING_LOST: "RetroWalk could no longer hear",
     EndReason.INTERRUPTED: "RetroWalk was closed",
     EndReason.FAULT: "RetroWalk met an unexpected fault",
