@@ -22,7 +22,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
 
     parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
     parser.add_argument("--size", choices=["tiny", "full"], default="full")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1, help="the data set's seed (and the fit's)")
+    parser.add_argument("--fit-seed", type=int, default=None,
+                        help="another seed for the fit alone, on the same data set")
     parser.add_argument("--out", type=Path, default=HEAD_FILE.parent,
                         help="directory for head.npz and DATA_CARD.md")
     parser.add_argument("--workers", type=int, default=2, help="feature processes (at most 2)")
@@ -36,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     from training.pipeline import train_and_write
 
     train_and_write(arguments.size, arguments.seed, arguments.out,
-                    min(max(arguments.workers, 1), 2), arguments.window_frames)
+                    min(max(arguments.workers, 1), 2), arguments.window_frames,
+                    fit_seed=arguments.fit_seed)
     return 0
 
 

@@ -47,7 +47,7 @@ def _label_rows(infos: Sequence[ClipInfo], choices: Sequence[Choice]) -> list[li
 
 def data_card(
     infos: Sequence[ClipInfo], choices: Sequence[Choice], settings: TrainSettings, size: str,
-    hard_negatives: Sequence[int], minutes: float | None = None,
+    hard_negatives: Sequence[int], minutes: float | None = None, dataset_seed: int | None = None,
 ) -> str:
     """The data card's markdown text."""
     hours = choices[0].negative_hours if choices else 0.0
@@ -61,7 +61,9 @@ def data_card(
         "",
         *[f"- `{name}` SHA-256 `{digest}`" for name, digest in MODEL_SHA256.items()],
         "",
-        f"Data set size `{size}`, seed {settings.seed}, {settings.epochs} epochs, L2"
+        f"Data set size `{size}`, seed {settings.seed}"
+        + ("" if dataset_seed in (None, settings.seed) else f" (data set seed {dataset_seed})")
+        + f", {settings.epochs} epochs, L2"
         f" {settings.l2}, background weight {settings.background_weight}, refractory"
         f" {settings.refractory_s} s; hard negatives added per mining round:"
         f" {list(hard_negatives)}."

@@ -62,6 +62,7 @@ class Outcome:
     settings: TrainSettings
     size: str
     hard_negatives: list[int]
+    dataset_seed: int | None = None
 
 
 def cache_root(settings: DatasetSettings) -> Path:
@@ -169,16 +170,18 @@ def pick_decisions(head: Head, corpus: Corpus) -> tuple[Head, list[Choice]]:
 
 
 def run(size: str, seed: int, workers: int = 2, window_frames: int = 16,
-        epochs: int | None = None, cache_dir: Path | None = None) -> Outcome:
+        epochs: int | None = None, cache_dir: Path | None = None,
+        fit_seed: int | None = None) -> Outcome:
     """Build, stream, fit, mine, choose thresholds; return the head and its figures."""
     dataset = DatasetSettings(seed=seed, size=size, cache_dir=cache_dir)
-    settings = TrainSettings(seed=seed, window_frames=window_frames,
+    settings = TrainSettings(seed=seed if fit_seed is None else fit_seed,
+                             window_frames=window_frames,
                              epochs=epochs or (8 if size == "full" else 20))
     corpus = build_corpus(dataset, workers)
     labels = intent_labels()
     head, added = train_head(corpus, labels, settings)
     head, choices = pick_decisions(head, corpus)
-    return Outcome(head, choices, corpus, settings, size, added)
+    return Outcome(head, choices, corpus, settings, size, added, dataset_seed=seed)
 
 
 def write_outcome(outcome: Outcome, out_dir: Path, minutes: float | None = None) -> None:
@@ -188,16 +191,16 @@ def write_outcome(outcome: Outcome, out_dir: Path, minutes: float | None = None)
     out_dir.mkdir(parents=True, exist_ok=True)
     outcome.head.save(out_dir / HEAD_FILE.name)
     card = data_card(outcome.corpus.infos, outcome.choices, outcome.settings, outcome.size,
-                     outcome.hard_negatives, minutes)
+                     outcome.hard_negatives, minutes, outcome.dataset_seed)
     (out_dir / DATA_CARD_FILE.name).write_text(card, encoding="utf-8")
 
 
 def train_and_write(size: str, seed: int, out_dir: Path, workers: int = 2,
-                    window_frames: int = 16) -> Outcome:
+                    window_frames: int = 16, fit_seed: int | None = None) -> Outcome:
     """The command's work: run the training, time it, write its files."""
     import time
 
     started = time.monotonic()
-    outcome = run(size, seed, workers, window_frames)
+    outcome = run(size, seed, workers, window_frames, fit_seed=fit_seed)
     write_outcome(outcome, out_dir, (time.monotonic() - started) / 60)
     return outcome
