@@ -9,8 +9,8 @@ digital-silence check is what fires; and the monitor of a null sink that nothing
 whose stream PulseAudio pauses for about 2.1 s after the move (measured here), so the
 microphone's own "no audio for 2 s" may fire first.
 
-Uses the PulseAudio server: run it alone (`flock /work/tmp/pulse.lock pytest ...` where the
-server is shared)."""
+Uses the PulseAudio server: run it alone, with nothing else using PulseAudio meanwhile.
+"""
 
 from __future__ import annotations
 
