@@ -4,9 +4,10 @@ In quiet the product starts each lane afresh (assistant/hearing/spotter/lanes.py
 alone after a pause is scored from a fresh start, three times over at different offsets; a
 long stream scored from one start (as training streams clips) sees it once and differently.
 Measured on the wake-word stream: words that never fired on one stream fired `ready` through
-the lanes. Thresholds are therefore picked on each lane's own scores: the audio is cut where
-that lane starts afresh, each piece streamed from a reset (features cached by content), and
-every frame keeps its time on the stream's 80 ms grid, for the utterance gate's mask.
+the lanes. Thresholds are therefore picked on the lanes' own scores: the audio is cut where
+each lane starts afresh, each piece streamed from a reset (features cached by content), and
+every frame keeps its time on the stream's 80 ms grid, for the utterance gate's mask and for
+merging the lanes of one stream (an event all three fire counts once).
 """
 
 from __future__ import annotations
