@@ -60,8 +60,9 @@ def clock_text(seconds: float) -> str:
 def format_timeline(script: ExerciseScript) -> str:
     """The timeline as text: a header, one line per phase, and the totals."""
     walking = script.walking
+    voice = f"voice {script.voice.voice}" if script.voice.voice else "the default voice"
     lines = [f'"{script.name}"{script.for_walker} (language {script.language}, '
-             f"voice {script.voice.rate_wpm} words per minute)"]
+             f"{voice} at {script.voice.rate_wpm} words per minute)"]
     for row in build_timeline(script):
         if row.duration_s == 0:
             lines.append(f"  {clock_text(row.start_s):>6}   {'':>6}  {row.phase}: waits for "

@@ -50,6 +50,7 @@ def test_format_shows_phases_intervals_and_totals() -> None:
     text = format_timeline(short_script())
     lines = text.splitlines()
     assert lines[0].startswith('"Short test" for Ann')
+    assert "the default voice at 140 words per minute" in lines[0]
     assert any(line.split() == ["1:00", "-", "1:30", "walk", "1", "(backward)", "0:30"]
                for line in lines)
     assert any(line.split()[:4] == ["1:30", "-", "2:15", "rest"] for line in lines)
@@ -62,3 +63,9 @@ def test_clock_text_is_minutes_and_seconds() -> None:
     assert [clock_text(s) for s in (0, 5, 59.6, 185, 3600 + 61)] == [
         "0:00", "0:05", "1:00", "3:05", "61:01"
     ]
+
+
+def test_format_names_the_voice_a_script_chooses() -> None:
+    chosen = parse_script(SCRIPT + "voice: {voice: mb-us1, rate_wpm: 120}\n", "s.yaml").script
+    assert chosen is not None
+    assert "voice mb-us1 at 120 words per minute" in format_timeline(chosen).splitlines()[0]
