@@ -16,6 +16,7 @@ import numpy.typing as npt
 from assistant.audio.chunks import read_wav, resample
 from assistant.core.events import SAMPLE_RATE_HZ
 from assistant.core.intents import load_phrase_table, normalize
+from assistant.core.names import IMMEDIATE_INTENTS
 from assistant.script.loading import bundled_script_names, load_script, resolve_script
 from assistant.script.model import ExerciseScript, VoiceSettings
 from assistant.session import cues
@@ -55,8 +56,8 @@ def command_phrases(language: str = "en") -> dict[str, list[str]]:
 def safety_words(language: str = "en") -> tuple[str, ...]:
     """The one-word phrases of the safety intents ("stop", "help", "dizzy", ...)."""
     phrases = command_phrases(language)
-    return tuple(sorted({phrase for intent in ("stop", "pause", "dizzy", "help")
-                         for phrase in phrases.get(intent, []) if " " not in phrase}))
+    return tuple(sorted({phrase for intent in IMMEDIATE_INTENTS
+                         for phrase in phrases.get(str(intent), []) if " " not in phrase}))
 
 
 def find_command(text: str, language: str = "en") -> str | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from assistant.hearing.recognizers.spotter_engine import DITHER_RMS
+from assistant.hearing.recognizers.spotter_engine import dithered
 from assistant.hearing.spotter.features import CHUNK_SAMPLES, SAMPLE_RATE_HZ
 from assistant.hearing.spotter.head import Head
 from assistant.hearing.spotter.lanes import LANES, ResetSchedule, is_quiet
@@ -54,12 +54,6 @@ class LaneStream:
         return series * self.released[self.frame_indices()]
 
 
-def dithered(samples: np.ndarray) -> np.ndarray:
-    """The stream with the product's faint noise floor added (spotter_engine.DITHER_RMS)."""
-    noise = np.random.default_rng(0).normal(0.0, DITHER_RMS, len(samples))
-    return np.clip(np.round(samples + noise), -32768, 32767).astype(np.int16)
-
-
 def lane_pieces(samples: np.ndarray, lanes: int = LANES) -> list[list[tuple[int, int]]]:
     """Per lane, the (start, end) sample ranges between its fresh starts, 80 ms chunk by chunk
     as the product decides them."""
@@ -83,7 +77,8 @@ def lane_streams(streams: list[tuple[str, np.ndarray]], cache_root: Path,
                  workers: int) -> list[LaneStream]:
     """Every lane of every named stream (stream by stream, lane by lane), features cached."""
     cut = [(name, samples, lane_pieces(samples))
-           for name, samples in ((name, dithered(audio)) for name, audio in streams)]
+           for name, samples in ((name, dithered(audio, np.random.default_rng(0)))
+                                 for name, audio in streams)]
 
     def audio() -> Iterator[np.ndarray]:
         for _, samples, lanes in cut:

@@ -90,8 +90,7 @@ class SpotterRecognizer:
         return [_restamped(item, at_s) for item in self._gate.frame(0.0, at_s, at_s + silence_s)]
 
     def _dithered(self, samples: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
-        noisy = samples + self._dither.normal(0.0, DITHER_RMS, len(samples))
-        return np.clip(np.round(noisy), -32768, 32767).astype(np.int16)
+        return dithered(samples, self._dither)
 
     def _restart(self, origin_s: float) -> None:
         self._dither = np.random.default_rng(0)  # the same recording gives the same result
@@ -146,6 +145,13 @@ class SpotterRecognizer:
 
     def _speech(self, frame: npt.NDArray[np.int16]) -> float:
         return float(self._vad.process_chunk(frame.tobytes()))
+
+
+def dithered(samples: npt.NDArray[np.int16],
+             rng: np.random.Generator) -> npt.NDArray[np.int16]:
+    """`samples` with the faint noise floor (DITHER_RMS) that a microphone always has."""
+    noisy = samples + rng.normal(0.0, DITHER_RMS, len(samples))
+    return np.clip(np.round(noisy), -32768, 32767).astype(np.int16)
 
 
 def _restamped(item: object, at_s: float) -> Transcript:
