@@ -29,6 +29,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="directory for head.npz and DATA_CARD.md")
     parser.add_argument("--workers", type=int, default=2, help="feature processes (at most 2)")
     parser.add_argument("--window-frames", type=int, default=16)
+    parser.add_argument("--members", type=int, default=1,
+                        help="MLPs fitted with successive seeds and merged by averaging logits")
     return parser.parse_args(argv)
 
 
@@ -39,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     train_and_write(arguments.size, arguments.seed, arguments.out,
                     min(max(arguments.workers, 1), 2), arguments.window_frames,
-                    fit_seed=arguments.fit_seed)
+                    fit_seed=arguments.fit_seed, members=max(arguments.members, 1))
     return 0
 
 

@@ -45,6 +45,15 @@ def _label_rows(infos: Sequence[ClipInfo], choices: Sequence[Choice]) -> list[li
     return rows
 
 
+def _network(settings: TrainSettings) -> str:
+    """The hidden layer in words: one MLP, or an ensemble merged into one."""
+    if settings.members == 1:
+        return f"{settings.hidden_units} ReLU units"
+    return (f"{settings.members * settings.hidden_units} ReLU units: {settings.members} MLPs of"
+            f" {settings.hidden_units}, fitted with seeds {settings.seed} to"
+            f" {settings.seed + settings.members - 1}, their logits averaged")
+
+
 def data_card(
     infos: Sequence[ClipInfo], choices: Sequence[Choice], settings: TrainSettings, size: str,
     hard_negatives: Sequence[int], minutes: float | None = None, dataset_seed: int | None = None,
@@ -55,7 +64,7 @@ def data_card(
         "# Command spotter head: data card",
         "",
         "Written by `python -m training` (do not edit by hand). The head is a numpy MLP",
-        f"({settings.hidden_units} ReLU units, softmax over every intent and `background`) over",
+        f"({_network(settings)}, softmax over every intent and `background`) over",
         f"the last {settings.window_frames} embeddings (80 ms each) of openWakeWord's frozen",
         f"front end, from `{MODEL_PACKAGE_PIN}`:",
         "",

@@ -28,7 +28,7 @@ from training.train import (
     FRAME_S,
     ClipInfo,
     TrainSettings,
-    fit_head,
+    fit_ensemble,
     hard_negatives,
     stream_scores,
     training_arrays,
@@ -122,7 +122,7 @@ def train_head(corpus: Corpus, labels: list[str], settings: TrainSettings) -> tu
     inputs, targets = training_arrays([corpus.infos[i] for i in train],
                                       [corpus.embeddings[i] for i in train], priming, labels,
                                       settings.window_frames)
-    head = fit_head(inputs, targets, labels, settings)
+    head = fit_ensemble(inputs, targets, labels, settings)
     added: list[int] = []
     for _ in tqdm(range(MINING_ROUNDS), desc="hard-negative rounds"):
         hard = hard_negatives(head, corpus.long_train, priming)[:MAX_HARD_NEGATIVES]
@@ -131,7 +131,7 @@ def train_head(corpus: Corpus, labels: list[str], settings: TrainSettings) -> tu
             break
         inputs = np.concatenate((inputs, hard))
         targets = np.concatenate((targets, np.zeros(len(hard), np.int64)))
-        head = fit_head(inputs, targets, labels, settings)
+        head = fit_ensemble(inputs, targets, labels, settings)
     return head, added
 
 
@@ -171,12 +171,12 @@ def pick_decisions(head: Head, corpus: Corpus) -> tuple[Head, list[Choice]]:
 
 def run(size: str, seed: int, workers: int = 2, window_frames: int = 16,
         epochs: int | None = None, cache_dir: Path | None = None,
-        fit_seed: int | None = None) -> Outcome:
+        fit_seed: int | None = None, members: int = 1) -> Outcome:
     """Build, stream, fit, mine, choose thresholds; return the head and its figures."""
     dataset = DatasetSettings(seed=seed, size=size, cache_dir=cache_dir)
     settings = TrainSettings(seed=seed if fit_seed is None else fit_seed,
                              window_frames=window_frames,
-                             epochs=epochs or (8 if size == "full" else 20))
+                             epochs=epochs or (8 if size == "full" else 20), members=members)
     corpus = build_corpus(dataset, workers)
     labels = intent_labels()
     head, added = train_head(corpus, labels, settings)
@@ -196,11 +196,12 @@ def write_outcome(outcome: Outcome, out_dir: Path, minutes: float | None = None)
 
 
 def train_and_write(size: str, seed: int, out_dir: Path, workers: int = 2,
-                    window_frames: int = 16, fit_seed: int | None = None) -> Outcome:
+                    window_frames: int = 16, fit_seed: int | None = None,
+                    members: int = 1) -> Outcome:
     """The command's work: run the training, time it, write its files."""
     import time
 
     started = time.monotonic()
-    outcome = run(size, seed, workers, window_frames, fit_seed=fit_seed)
+    outcome = run(size, seed, workers, window_frames, fit_seed=fit_seed, members=members)
     write_outcome(outcome, out_dir, (time.monotonic() - started) / 60)
     return outcome

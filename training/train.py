@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,8 @@ class TrainSettings:
     background_weight: float = 12.0
     """The background class's total weight, in units of one intent's total weight."""
     refractory_s: float = 1.0
+    members: int = 1
+    """MLPs fitted with seeds seed, seed+1, ...; their logits are averaged (one wider MLP)."""
 
 
 def frame_targets(info: ClipInfo, frames: int, label_index: dict[str, int]) -> np.ndarray:
@@ -129,6 +131,37 @@ def fit_head(
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(standardised, targets, sample_weight=weights)
     return _head_from(model, labels, settings, mean, scale)
+
+
+def fit_ensemble(
+    inputs: np.ndarray, targets: np.ndarray, labels: Sequence[str], settings: TrainSettings
+) -> Head:
+    """Fit `members` MLPs with successive seeds and merge them into one head."""
+    heads = [fit_head(inputs, targets, labels, replace(settings, seed=settings.seed + member))
+             for member in range(settings.members)]
+    return merge_heads(heads)
+
+
+def merge_heads(heads: Sequence[Head]) -> Head:
+    """One MLP whose logits are the mean of the given one-hidden-layer heads' logits.
+
+    The hidden layers sit side by side and the output layer averages them, so the product
+    runs the ensemble as one ordinary head (same file format, one matrix product wider).
+    """
+    if len(heads) == 1:
+        return heads[0]
+    first = heads[0]
+    if any(len(head.weights) != 2 for head in heads):
+        raise ValueError("only one-hidden-layer heads can be merged")
+    hidden_w = np.concatenate([head.weights[0] for head in heads], axis=1)
+    hidden_b = np.concatenate([head.biases[0] for head in heads])
+    out_w = np.concatenate([head.weights[1] for head in heads], axis=0) / len(heads)
+    out_b = np.mean([head.biases[1] for head in heads], axis=0)
+    return Head(
+        (hidden_w, out_w.astype(np.float32)), (hidden_b, out_b.astype(np.float32)),
+        first.labels, first.thresholds, first.consecutive, first.window_frames,
+        first.refractory_s, first.mean, first.scale,
+    )
 
 
 def _standardisation(inputs: np.ndarray, window_frames: int) -> tuple[np.ndarray, np.ndarray]:
