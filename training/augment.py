@@ -74,6 +74,8 @@ class NoiseBank:
     def __init__(self, beds: dict[str, Floats]) -> None:
         self.beds = {name: bed for name, bed in beds.items() if len(bed)}
         self.names = sorted(self.beds)
+        self.talks: list[Samples] = []
+        """Single talkers of the split (prose renderings): talk said just before a phrase."""
 
     def add(self, name: str, bed: Floats) -> None:
         """One more background (ignored when empty or silent)."""
@@ -157,3 +159,20 @@ def babble(talks: list[Samples], seconds: float, rng: np.random.Generator,
         start = int(rng.integers(0, len(stream) - length + 1))
         total += stream[start : start + length]
     return total
+
+
+def talk_before(talk: Samples, phrase: Floats, talk_s: float, gap_s: float,
+                rng: np.random.Generator) -> Floats:
+    """`talk_s` of `talk` (ending where it ends, or cut off mid-speech), then `gap_s` of
+    silence: what a microphone hears just before the phrase. At the phrase's level,
+    within 6 dB."""
+    whole = np.asarray(talk, dtype=np.float64)
+    length = min(int(talk_s * SAMPLE_RATE_HZ), len(whole))
+    end = len(whole) if rng.random() < 0.5 else int(rng.integers(length, len(whole) + 1))
+    piece = whole[end - length:end].copy()
+    fade = min(160, len(piece))  # 10 ms: a cut-off word does not end in a click
+    piece[len(piece) - fade:] *= np.linspace(1.0, 0.0, fade)
+    own, level = product.active_power(piece), product.active_power(phrase)
+    if own > 0.0 and level > 0.0:
+        piece *= np.sqrt(level / own) * 10 ** (rng.uniform(-6.0, 6.0) / 20)
+    return np.concatenate((piece, np.zeros(int(gap_s * SAMPLE_RATE_HZ))))

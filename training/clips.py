@@ -19,6 +19,13 @@ from training.product import SAMPLE_RATE_HZ, Samples
 MIN_CLIP_S = 1.5
 LEAD_RANGE_S = (0.2, 0.8)
 TRAIL_RANGE_S = (0.45, 0.8)
+#: Some phrases are also said soon after other talk (someone's sentence, a cue): the head
+#: must hear a command whose window still holds the talk before it (measured: a clear "stop"
+#: 0.5-1.1 s after a sentence was missed). Share of phrases with such an extra clip, how long
+#: a stretch of talk comes before, and the pause between them.
+PRECEDED_SHARE = 0.3
+PRECEDING_TALK_S = (0.4, 1.6)
+PRECEDING_GAP_S = (0.1, 1.3)
 #: Long speech (prose, cues) is cut into windows this long, this far apart.
 WINDOW_S = 2.0
 WINDOW_HOP_S = 1.0
@@ -70,11 +77,15 @@ def speech_bounds_s(samples: Samples) -> tuple[float, float]:
 
 
 def speech_clip(speech: Samples, origin: Origin, rng: np.random.Generator, bank: NoiseBank,
-                bounds_s: tuple[float, float] | None = None) -> Clip:
+                bounds_s: tuple[float, float] | None = None,
+                before: Floats | None = None) -> Clip:
     """A spoken phrase in context: silence around it, maybe a room, a background, a level.
 
-    `bounds_s` is where the speech lies in `speech` (None: it is trimmed, all of it is)."""
-    dry = np.asarray(speech, dtype=np.float64)
+    `bounds_s` is where the speech lies in `speech` (None: it is trimmed, all of it is);
+    `before` is other sound said just before it (in the same room, at the same level)."""
+    phrase = np.asarray(speech, dtype=np.float64)
+    dry = phrase if before is None else np.concatenate((before, phrase))
+    offset_s = 0.0 if before is None else len(before) / SAMPLE_RATE_HZ
     recipe = augment.draw_recipe(rng, bank)
     wet = dry if recipe.reverb_rt60_s is None else augment.reverberate(
         dry, recipe.reverb_rt60_s, rng)
@@ -83,12 +94,28 @@ def speech_clip(speech: Samples, origin: Origin, rng: np.random.Generator, bank:
     trail = int(float(rng.uniform(*TRAIL_RANGE_S)) * SAMPLE_RATE_HZ)
     wet = np.pad(wet, (0, max(len(dry) + trail - len(wet), 0)))[: len(dry) + trail]
     placed, start_s = augment.place(wet, float(rng.uniform(*LEAD_RANGE_S)), 0.0, MIN_CLIP_S)
-    samples = augment.mix(placed, dry, bank, recipe, rng)
-    inner = bounds_s or (0.0, len(dry) / SAMPLE_RATE_HZ)
+    samples = augment.mix(placed, phrase, bank, recipe, rng)
+    inner = bounds_s or (0.0, len(phrase) / SAMPLE_RATE_HZ)
     positive = origin.label != "background"
+    start_s += offset_s
     return Clip(samples, origin.label, origin.text, origin.source, origin.speaker, origin.split,
                 start_s + inner[0] if positive else None,
                 start_s + inner[1] if positive else None)
+
+
+def preceded_clips(speech: Samples, origin: Origin, key: str, seed: int, bank: NoiseBank,
+                   bounds_s: tuple[float, float] | None = None) -> list[Clip]:
+    """For a share of phrases, one more clip of the phrase said soon after other talk of
+    the split (none when the bank has no talk). Its own generator: other clips stay as
+    they are."""
+    rng = rng_for(seed, f"preceded:{key}")
+    if not bank.talks or rng.random() >= PRECEDED_SHARE:
+        return []
+    talk = bank.talks[int(rng.integers(len(bank.talks)))]
+    before = augment.talk_before(talk, np.asarray(speech, dtype=np.float64),
+                                 float(rng.uniform(*PRECEDING_TALK_S)),
+                                 float(rng.uniform(*PRECEDING_GAP_S)), rng)
+    return [speech_clip(speech, origin, rng, bank, bounds_s, before)]
 
 
 def window_starts(length: int) -> list[int]:

@@ -117,6 +117,7 @@ def add_babble(banks: dict[str, NoiseBank], prose: list[str], budget: Budget, se
         talks = prose_renderings(prose, budget.prose_voices, seed, speech, split)
         rng = np.random.default_rng([seed, 104729, len(split)])
         bank.add("babble", augment.babble(talks, BABBLE_S, rng))
+        bank.talks = [talk for talk in talks if len(talk)]
 
 
 def plain_clips(budget: Budget, seed: int, banks: dict[str, NoiseBank]) -> Iterator[Clip]:

@@ -19,7 +19,15 @@ import numpy as np
 
 from training import product
 from training.augment import NoiseBank
-from training.clips import Clip, Origin, long_speech_clips, rng_for, speech_bounds_s, speech_clip
+from training.clips import (
+    Clip,
+    Origin,
+    long_speech_clips,
+    preceded_clips,
+    rng_for,
+    speech_bounds_s,
+    speech_clip,
+)
 from training.product import SAMPLE_RATE_HZ, Samples
 
 #: Speech Commands words that are commands, and the intent each means.
@@ -71,8 +79,9 @@ def speech_command_clips(shared: Path, seed: int, command_copies: int, other_cop
         origin = Origin(recording.label, recording.text, "speech_commands", recording.speaker,
                         split)
         for copy in range(copies):
-            rng = rng_for(seed, f"sc:{recording.path.parent.name}/{recording.path.name}:{copy}")
-            yield speech_clip(samples, origin, rng, banks[split], bounds)
+            key = f"sc:{recording.path.parent.name}/{recording.path.name}:{copy}"
+            yield speech_clip(samples, origin, rng_for(seed, key), banks[split], bounds)
+            yield from preceded_clips(samples, origin, key, seed, banks[split], bounds)
 
 
 def kathleen_recordings(shared: Path) -> list[Recording]:

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from training import product, voices
 from training.augment import NoiseBank
-from training.clips import Clip, Origin, long_speech_clips, rng_for, speech_clip
+from training.clips import (
+    Clip,
+    Origin,
+    long_speech_clips,
+    preceded_clips,
+    rng_for,
+    speech_clip,
+)
 from training.product import Samples
 from training.synth import CUE_VOICE, SpeechCache, SpeechRequest
 from training.voices import Voice
@@ -56,6 +63,7 @@ def phrase_clips(items: list[tuple[str, str]], counts: VoiceCounts, seed: int,
         key = f"{voice.speaker}:{request.speed}:{request.pitch}:{text}"
         origin = Origin(label, text, voice.engine, voice.speaker, voice.split)
         yield speech_clip(speech, origin, rng_for(seed, key), banks[voice.split])
+        yield from preceded_clips(speech, origin, key, seed, banks[voice.split])
 
 
 def is_product_voice(voice: Voice) -> bool:

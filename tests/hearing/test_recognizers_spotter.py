@@ -112,3 +112,16 @@ def test_a_stop_is_heard_wherever_it_falls_after_a_fresh_start(spotter: Recogniz
                 != ["stop"]:
             missed.append(at_s)
     assert missed == []
+
+
+def test_a_stop_is_heard_wherever_it_falls_after_a_recording_starts(spotter: Recognizer) -> None:
+    """A new recording starts every lane at once, before any quiet second staggers them; each
+    lane's lead of quiet room staggers them from the first word on."""
+    word = walker_recording([SpokenPhrase(0.0, "stop", CLEAR)], 1.0)[0]
+    missed = []
+    for tenth in range(11):
+        at_s = 0.1 + tenth / 10
+        if [name for name, _ in intents(spotter, mix_at(silence(at_s + 2.0), word, at_s))] \
+                != ["stop"]:
+            missed.append(at_s)
+    assert missed == []

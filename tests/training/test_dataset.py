@@ -142,3 +142,27 @@ def test_a_cue_is_rendered_at_the_rate_asked_for() -> None:
     brisk = checked_cue("Say yes to go on.", 180, None)
     # eSpeak NG's length scales with 1/rate: 180/100 = 1.8 (the silence trimmed makes it inexact).
     assert 1.6 < len(slow) / len(brisk) < 2.0
+
+
+def _before_to_phrase_power(clip: Clip) -> float:
+    """Mean power before the phrase (up to 0.1 s before it) over the phrase's own."""
+    assert clip.speech_start_s is not None and clip.speech_end_s is not None
+    audio = clip.samples.astype(np.float64)
+    start, end = int(clip.speech_start_s * RATE_HZ), int(clip.speech_end_s * RATE_HZ)
+    return float((audio[:max(start - 1600, 1)] ** 2).mean() / (audio[start:end] ** 2).mean())
+
+
+def test_some_phrases_are_said_soon_after_other_talk(tiny: list[Clip]) -> None:
+    """A command said right after a sentence must be learnt too: for a share of the phrases
+    a second clip has talk before it, and the phrase is still where the clip says."""
+    for split in ("train", "validation"):
+        clips: dict[tuple[str, str], list[Clip]] = {}
+        for clip in tiny:
+            if clip.label != "background" and clip.split == split:
+                clips.setdefault((clip.speaker, clip.text), []).append(clip)
+        pairs = [found for found in clips.values() if len(found) == 2]
+        assert 0.1 * len(clips) <= len(pairs) <= 0.6 * len(clips), split
+        assert all(len(found) <= 2 for found in clips.values())
+        plain = np.mean([_before_to_phrase_power(first) for first, _ in pairs])
+        preceded = np.mean([_before_to_phrase_power(second) for _, second in pairs])
+        assert preceded > 2 * plain, split
