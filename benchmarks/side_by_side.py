@@ -15,6 +15,7 @@ engine. Writes the figures as JSON and the section of docs/benchmarks.md between
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import time
 from collections import defaultdict
@@ -29,7 +30,13 @@ from benchmarks.side_by_side_report import write_section
 from training import product
 
 STREAM = "quiet, in a stream"
-CONDITIONS = (*spotter_sets.CONDITIONS, STREAM)
+AFTER_TALK = "quiet, after talk"
+CONDITIONS = (*spotter_sets.CONDITIONS, STREAM, AFTER_TALK)
+#: "After talk": the end of a sentence read by a person the training never heard (kathleen's
+#: held-out half), then a pause of 0.2-1.0 s before the word, as an answer right after a
+#: question, or a "stop" right after the walker's own words.
+TALK_S = 1.5
+PAUSE_RANGE_S = (0.2, 1.0)
 
 
 def corpus(seed: int, synth_per_intent: int) -> tuple[list, list]:
@@ -52,12 +59,51 @@ def corpus(seed: int, synth_per_intent: int) -> tuple[list, list]:
 def placed(utterance: Any, condition: str, beds: list, index: int) -> tuple[np.ndarray, float]:
     """The utterance in its condition; "in a stream" puts 3 s of a quiet room before it, as a
     live microphone hears a command long after the last reset (a clip alone starts fresh)."""
+    if condition == AFTER_TALK:
+        return after_talk(utterance, beds, index)
     if condition != STREAM:
         return spotter_sets.in_condition(utterance, condition, beds, index)
     samples, end_s = spotter_sets.in_condition(utterance, "quiet", beds, index)
     floor = product.to_int16(product.coloured_noise("pink", 48_000,  # the clips' own floor
                                                     np.random.default_rng(index)) * 3.0)
     return np.concatenate((floor, samples)), end_s + 3.0
+
+
+def after_talk(utterance: Any, beds: list, index: int) -> tuple[np.ndarray, float]:
+    """The utterance in quiet, its speech starting 0.2-1.0 s after the end of a sentence."""
+    samples, end_s = spotter_sets.in_condition(utterance, "quiet", beds, index)
+    talks = _held_out_talk()
+    talk = talks[index % len(talks)][-int(TALK_S * 16_000):].astype(np.float64)
+    speech = utterance.samples[int(utterance.speech_start_s * 16_000):
+                               int(utterance.speech_end_s * 16_000)]
+    own, level = product.active_power(talk), product.active_power(speech)
+    if own > 0.0 and level > 0.0:
+        talk *= np.sqrt(level / own)  # the talk as loud as the word
+    low, high = PAUSE_RANGE_S
+    pause_s = low + (high - low) * ((index * 0.618034) % 1.0)  # spread evenly, no draws
+    speech_start_s = spotter_sets.LEAD_S + utterance.speech_start_s
+    keep = int(max(speech_start_s - pause_s, 0.0) * 16_000)
+    # The talk replaces the quiet lead up to the pause; its end is trimmed of silence.
+    joined = np.concatenate((product.to_int16(talk), samples[keep:]))
+    shift_s = (len(talk) - keep) / 16_000
+    return joined, end_s + shift_s
+
+
+@functools.cache
+def _held_out_talk() -> list[np.ndarray]:
+    """kathleen's held-out sentences (16 kHz int16), each ending where her speech ends."""
+    from training import sources
+    from training.clips import speech_bounds_s
+    from training.dataset import DatasetSettings, shared_data_dir
+
+    shared = shared_data_dir(DatasetSettings())
+    if shared is None:
+        raise SystemExit("the shared data (../shared/data or RETROWALK_SHARED_DATA) is missing")
+    found = []
+    for recording in sources.kathleen_in_split(shared, "alternate", "validation"):
+        audio = product.read_audio(recording.path)
+        found.append(audio[: int(speech_bounds_s(audio)[1] * 16_000)])
+    return found
 
 
 def intents_of(samples: np.ndarray, recognizer: Any) -> list[tuple[str, float]]:

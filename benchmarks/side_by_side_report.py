@@ -11,7 +11,7 @@ START = "<!-- side by side: start (python -m benchmarks.side_by_side writes this
 END = "<!-- side by side: end -->"
 SAFETY = ("stop", "pause", "dizzy", "help")
 RESUMING = ("yes", "ready", "resume", "cancel")
-CONDITIONS = ("quiet", "10 dB", "5 dB", "quiet, in a stream")
+CONDITIONS = ("quiet", "10 dB", "5 dB", "quiet, in a stream", "quiet, after talk")
 
 
 def _percent(pair: list[int] | None) -> str:
@@ -43,7 +43,7 @@ def target_rows(engines: list[dict[str, Any]]) -> list[str]:
     ]
     for group, intents in (("people", ("stop", "yes", "no")), ("synthesized", SAFETY)):
         for intent in intents:
-            for condition in ("quiet", "5 dB", "quiet, in a stream"):
+            for condition in ("quiet", "5 dB", "quiet, in a stream", "quiet, after talk"):
                 target = (">= 97%" if condition == "quiet" else ">= 90%") \
                     if intent in SAFETY else (">= 95%" if condition == "quiet" else "")
                 key = f"{group}/{intent}/{condition}"
