@@ -29,8 +29,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="directory for head.npz and DATA_CARD.md")
     parser.add_argument("--workers", type=int, default=2, help="feature processes (at most 2)")
     parser.add_argument("--window-frames", type=int, default=16)
-    parser.add_argument("--members", type=int, default=1,
-                        help="MLPs fitted with successive seeds and merged by averaging logits")
+    parser.add_argument("--members", type=int, default=3,
+                        help="MLPs fitted with successive seeds and merged by averaging logits"
+                             " (default 3, as the committed head)")
     return parser.parse_args(argv)
 
 
