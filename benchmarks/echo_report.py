@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-RECOGNIZED = ("none", "EchoGuard clean only", "EchoGuard", "WebRTC AEC3",
-              "WebRTC AEC3 + transcript check")
+RECOGNIZED = ("none", "EchoGuard clean only", "EchoGuard", "livekit AEC3 clean only",
+              "livekit AEC3", "WebRTC AEC3", "WebRTC AEC3 + transcript check")
 
 
 def _row(cells: list[str]) -> str:
@@ -85,7 +85,7 @@ def render_markdown(results: dict[str, Any]) -> str:
     """The whole result as Markdown."""
     cpu = results["cpu_per_audio_s"]
     lines = [f"Cues: {results['cues']} distinct cues of scripts/default.yaml, voice "
-             f"{results['voice']}; seed {results['seed']}.", ""]
+             f"{results['voice']}; seed {results['seed']}; recognizer {results['engine']}.", ""]
     lines += erle_tables(results["erle"])
     lines += echo_only_table(results["echo_only"])
     lines += stops_tables(results["stops"])
