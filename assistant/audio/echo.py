@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.audio.echo_tuning import (
+    AEC3_SPEECH_RMS,
     CONVERGED_FIT,
     DIVERGED,
     DOUBLE_TALK_RATIO,
@@ -173,8 +174,7 @@ class EchoGuard:
         heard, left = _rms(mic), _rms(cleaned.samples.astype(np.float64))
         echo_rms = heard if self._reference_active(start, len(mic)) else 0.0
         # What AEC3 leaves of the echo alone is near the room's noise; speech it keeps is not.
-        double_talk = left > max(SPEECH_RMS, DOUBLE_TALK_RATIO * echo_rms,
-                                 NOISE_MARGIN * self._noise_rms())
+        double_talk = left > max(AEC3_SPEECH_RMS, NOISE_MARGIN * self._noise_rms())
         self.reports.append(ChunkReport(chunk.start_s, chunk.end_s, echo_rms, left, double_talk))
         return cleaned
 

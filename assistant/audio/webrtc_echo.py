@@ -6,7 +6,9 @@ AEC3 wants, for every 10 ms microphone frame, the 10 ms the speaker played first
 path's delay and its reverberant tail itself. The reference is kept in audio time, as
 `EchoGuard.add_playback` gets it, and given `lead_s` early: a speaker's timestamp can come
 after its echo reaches the microphone (each device has its own latency), and AEC3 can only
-cancel an echo heard after its reference. Silence is the far end when nothing plays.
+cancel an echo heard after its reference. A cue is announced once it has started, so the
+microphone is held `lead_s` too: the reference ahead of every frame is then known. Silence
+is the far end when nothing plays.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class WebRtcEchoCanceller:
                  noise_suppression: bool = False) -> None:
         self.rate_hz = rate_hz
         self.held = 0
+        """Samples of silence the output started with: how much it lags the microphone."""
         self.frame = rate_hz // 100
         self.lead = int(round(lead_s * rate_hz))
         self._rtc, self._apm = _load_apm(noise_suppression)
@@ -94,9 +97,14 @@ class WebRtcEchoCanceller:
         self._output = np.concatenate([self._output, *frames])
         length = len(chunk.samples)
         if len(self._output) < length:  # the start: silence until the first frames are out
-            self.held += length - len(self._output)
-            self._output = np.concatenate(
-                [np.zeros(length - len(self._output), dtype=np.int16), self._output])
+            pad = length - len(self._output)
+            if self.held == 0:
+                # Pad for the longest wait at once (a part frame waits for the next chunk
+                # too), so the output never has to shift later on.
+                aligned = length % self.frame == 0 and self.lead % self.frame == 0
+                pad = max(pad, self.lead + (0 if aligned else self.frame - 1))
+            self.held += pad
+            self._output = np.concatenate([np.zeros(pad, dtype=np.int16), self._output])
         out, self._output = self._output[:length], self._output[length:]
         return AudioChunk(out, chunk.rate_hz, chunk.start_s, chunk.received_s)
 

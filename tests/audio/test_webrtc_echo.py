@@ -16,7 +16,7 @@ import pytest
 from assistant.audio.chunks import Samples, mix_at, silence, to_chunks
 from assistant.audio.echo import EchoGuard
 from assistant.audio.webrtc_echo import WebRtcEchoCanceller, guard_with_aec3
-from assistant.core.events import SAMPLE_RATE_HZ, SessionEvent
+from assistant.core.events import SAMPLE_RATE_HZ, AudioChunk, SessionEvent
 from assistant.core.intents import load_phrase_table
 from assistant.hearing.decider import IntentDecider
 from assistant.hearing.recognizers.select import make_recognizer
@@ -172,3 +172,30 @@ def test_a_broken_livekit_library_falls_back_to_the_guard(tmp_path: Path) -> Non
     assert "canceller: None" in result.stdout
     assert result.stderr.count("WARNING") == 1
     assert "the echo guard cleans the microphone on its own" in result.stderr
+
+
+def test_chunks_of_any_length_come_out_as_long_and_in_order(walker) -> None:
+    """A chunk that is not whole 10 ms frames leaves a remainder for the next; the output
+    keeps every chunk's length and lags the input by a constant (held, and AEC3's own)."""
+    canceller = WebRtcEchoCanceller()
+    heard = mic(walker)
+    size = 1234
+    pieces = [AudioChunk(heard[i : i + size], SAMPLE_RATE_HZ, i / SAMPLE_RATE_HZ)
+              for i in range(0, len(heard), size)]
+    out = [canceller.clean(pieces[0])]
+    held = canceller.held
+    out += [canceller.clean(piece) for piece in pieces[1:]]
+    assert canceller.held == held  # padded once, at the start
+    assert [len(o.samples) for o in out] == [len(p.samples) for p in pieces]
+    assert [o.start_s for o in out] == [p.start_s for p in pieces]
+    cleaned = np.concatenate([o.samples for o in out]).astype(np.float64)
+    word = slice(int(STOP_AT_S * SAMPLE_RATE_HZ), int((STOP_AT_S + 0.5) * SAMPLE_RATE_HZ))
+    spoken = walker[word]
+
+    def correlation(lag: int) -> float:
+        piece = cleaned[word.start + lag : word.stop + lag]
+        return float(piece @ spoken / np.sqrt((piece @ piece) * (spoken @ spoken) + 1e-9))
+
+    best = max(range(0, 2000), key=correlation)
+    assert canceller.held <= best <= canceller.held + 200
+    assert correlation(best) > 0.9
