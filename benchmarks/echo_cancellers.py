@@ -72,7 +72,7 @@ class GuardCanceller:
     @property
     def latency(self) -> int:
         """AEC3 holds the microphone until the reference after it is known."""
-        return self._aec3.held if self._aec3 is not None else 0
+        return self._aec3.latency if self._aec3 is not None else 0
 
     def start_cue(self, playback: Playback) -> None:
         """The speaker started the cue: the guard gets all of it, stamped with its start."""

@@ -15,8 +15,10 @@
    a quiet "stop" of the walker during it.
 
 Given a `canceller` (WebRTC's AEC3, `webrtc_echo.py`), `clean` is its work instead of steps
-1's subtraction and suppression, and the double talk of step 2 is read from its output; if
-it fails, the guard cleans on its own from then on, with one warning.
+1's subtraction and suppression, and the double talk of step 2 is read from its output;
+except while the guard's own filter explains the echo exactly (a pure delay, as in the
+PulseAudio room), when its output, delayed as the canceller's, keeps the walker intact. If
+the canceller fails, the guard cleans on its own from then on, with one warning.
 """
 
 from __future__ import annotations
@@ -65,6 +67,10 @@ class EchoCanceller(Protocol):
     def add_playback(self, samples: npt.NDArray[np.int16], start_s: float) -> None: ...
     def mark_stopped(self, at_s: float) -> None: ...
     def clean(self, chunk: AudioChunk) -> AudioChunk: ...
+    @property
+    def latency(self) -> int:
+        """Samples its output lags the microphone by."""
+        ...
 
 
 @dataclass
@@ -95,6 +101,7 @@ class EchoGuard:
                  canceller: EchoCanceller | None = None) -> None:
         self.rate_hz = rate_hz
         self.canceller = canceller
+        self._lag_line = np.zeros(0, dtype=np.int16)
         self.max_delay = int(max_delay_s * rate_hz)
         self.max_lead = int(max_lead_s * rate_hz)
         self.half_taps = half_taps
@@ -140,10 +147,31 @@ class EchoGuard:
     def clean(self, chunk: AudioChunk) -> AudioChunk:
         """The chunk with the estimated echo of the assistant's voice subtracted; what is
         left of the echo alone is suppressed, so the recognizer hears near silence."""
-        if self.canceller is not None:
-            delegated = self._clean_by_canceller(chunk)
-            if delegated is not None:
-                return delegated
+        delegated = self._clean_by_canceller(chunk) if self.canceller is not None else None
+        if delegated is None:
+            return self._clean_own(chunk)
+        report = self.reports.pop()
+        # The guard keeps fitting too, delayed as the canceller delays: where its filter
+        # explains the echo exactly (a pure delay) it keeps the walker intact, and is used.
+        own = self._lagged(self._clean_own(chunk))
+        if self._converged and self._explained >= GOOD_FIT:
+            return own
+        self.reports[-1] = report
+        return delegated
+
+    def _lagged(self, chunk: AudioChunk) -> AudioChunk:
+        """`chunk` as late as the canceller's output (its `latency` in samples)."""
+        lag = self.canceller.latency if self.canceller is not None else 0
+        if len(self._lag_line) < lag:
+            self._lag_line = np.concatenate([np.zeros(lag - len(self._lag_line), np.int16),
+                                             self._lag_line])
+        line = np.concatenate([self._lag_line, chunk.samples])
+        self._lag_line = line[len(chunk.samples):]
+        return AudioChunk(line[: len(chunk.samples)], chunk.rate_hz, chunk.start_s,
+                          chunk.received_s)
+
+    def _clean_own(self, chunk: AudioChunk) -> AudioChunk:
+        """The guard's own cleaning: subtraction, then suppression of what is left."""
         start, mic = int(round(chunk.start_s * self.rate_hz)), chunk.samples.astype(np.float64)
         self._remember(start, mic)
         if not self._reference_active(start, len(mic)):

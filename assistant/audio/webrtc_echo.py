@@ -31,6 +31,8 @@ _LOGGER = logging.getLogger(__name__)
 #: 20-150 ms held all cancel 35-57 dB; 50 ms was best in the reverberant ones, and covers a
 #: speaker stamp up to 50 ms late (the PulseAudio room's echo comes 30-100 ms after it).
 LEAD_S = 0.05
+#: AEC3's own delay from input to output (samples at 16 kHz; measured by correlation).
+AEC3_DELAY = 128
 #: Playbacks older than this are forgotten (seconds).
 HORIZON_S = 60.0
 
@@ -76,9 +78,9 @@ class WebRtcEchoCanceller:
             last.end = min(last.end, max(int(round(at_s * self.rate_hz)), last.start))
 
     @property
-    def latency_s(self) -> float:
-        """How much later than the microphone the cleaned audio comes out (seconds)."""
-        return self.held / self.rate_hz
+    def latency(self) -> int:
+        """How much later than the microphone the cleaned audio comes out (samples)."""
+        return self.held + AEC3_DELAY
 
     def clean(self, chunk: AudioChunk) -> AudioChunk:
         """The chunk with the echo taken out by AEC3, as long as it came in. Microphone frames
