@@ -3,7 +3,9 @@
 Each is fed what the runner would feed it, in audio time: the cues as they start playing
 (`start_cue`) and the microphone chunk by chunk (`process`). EchoGuard takes the product's
 100 ms chunks and knows each whole cue when it starts; WebRTC's AEC3 takes 10 ms frames of
-the played signal (the reverse stream) and of the microphone, the played frame first.
+the played signal (the reverse stream) and of the microphone, the played frame first. The
+product's AEC3 (livekit's, inside EchoGuard) is fed as the runner feeds it; the source-built
+`aec-audio-processing` one, where installed, is given the played frame of the same instant.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 
 from assistant.audio.chunks import Samples
 from assistant.audio.echo import EchoGuard
+from assistant.audio.webrtc_echo import WebRtcEchoCanceller
 from assistant.core.events import SAMPLE_RATE_HZ, AudioChunk
 from benchmarks.echo_room import Floats, Playback
 
@@ -29,6 +32,10 @@ class Canceller(Protocol):
 
     name: str
     cpu_s: float
+    @property
+    def latency(self) -> int:
+        """How many samples later than the microphone its output comes (figures realign it)."""
+        ...
 
     def start_cue(self, playback: Playback) -> None: ...
     def process(self, start: int, mic: Samples, played: Floats) -> Samples: ...
@@ -38,6 +45,7 @@ class NoCanceller:
     """The microphone as it is: the reference for every figure."""
 
     name = "none"
+    latency = 0
 
     def __init__(self) -> None:
         self.cpu_s = 0.0
@@ -52,13 +60,19 @@ class NoCanceller:
 
 class GuardCanceller:
     """RetroWalk's EchoGuard as the runner uses it: `add_playback` when a cue starts,
-    `clean` on every microphone chunk; its transcript check is kept for the decisions."""
+    `clean` on every microphone chunk; its transcript check is kept for the decisions.
+    With `aec3`, the guard delegates its cleaning to livekit's AEC3, as live sessions do."""
 
-    name = "EchoGuard"
-
-    def __init__(self) -> None:
-        self.guard = EchoGuard()
+    def __init__(self, aec3: bool = False) -> None:
+        self.name = "livekit AEC3" if aec3 else "EchoGuard"
+        self._aec3 = WebRtcEchoCanceller() if aec3 else None
+        self.guard = EchoGuard(canceller=self._aec3)
         self.cpu_s = 0.0
+
+    @property
+    def latency(self) -> int:
+        """AEC3 holds the microphone until the reference after it is known."""
+        return self._aec3.latency if self._aec3 is not None else 0
 
     def start_cue(self, playback: Playback) -> None:
         """The speaker started the cue: the guard gets all of it, stamped with its start."""
@@ -89,6 +103,7 @@ class WebRtcCanceller:
 
         self.name = "WebRTC AEC3" + (" + NS" if noise_suppression else "")
         self.cpu_s = 0.0
+        self.latency = 0
         began = time.process_time()
         self._apm = AudioProcessor(enable_aec=True, enable_ns=noise_suppression, ns_level=1,
                                    enable_agc=False, agc_mode=1, enable_vad=False)
@@ -111,6 +126,15 @@ class WebRtcCanceller:
             out += self._apm.process_stream(mic[offset : offset + FRAME].astype("<i2").tobytes())
         self.cpu_s += time.process_time() - began
         return np.frombuffer(bytes(out), dtype="<i2").astype(np.int16)
+
+
+def source_built_available() -> bool:
+    """Whether `aec-audio-processing` (built from source, not a dependency) is installed."""
+    try:
+        import aec_audio_processing  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def run_canceller(canceller: Canceller, mic: Samples, played: Floats,

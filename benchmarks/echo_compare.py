@@ -1,6 +1,6 @@
 """RetroWalk's EchoGuard against WebRTC's AEC3 on the same simulated rooms (issue 9, item 4).
 
-`python -m benchmarks.echo_compare [--out FILE.md] [--json FILE.json] [--quick]` renders the
+`python -m benchmarks.echo_compare [--out FILE.md] [--json FILE.json] [--engine E]` renders the
 default script's cues in the product's voice, plays them into simulated rooms (delay, a
 decaying-noise impulse response, echo gain), adds a walker's "stop" over cues (real people
 and espeak-ng voices, at several levels against the echo) and household noise, and streams
@@ -8,6 +8,8 @@ the microphone through each canceller in audio time. Figures: echo return loss e
 (ERLE) and its convergence, the walker's speech kept during double talk, intents the real
 recognizer (PocketSphinx, through `assistant.listening`) hears from the echo alone and stops
 it hears over cues, and processor time per second of audio. One thread, fixed seeds.
+The cancellers: EchoGuard alone, EchoGuard cleaning with livekit's AEC3 (the product's live
+default), and `aec-audio-processing`'s AEC3 where it is installed (it is built from source).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from benchmarks.echo_cancellers import (  # noqa: E402
     GuardCanceller,
     NoCanceller,
     WebRtcCanceller,
+    source_built_available,
 )
 from benchmarks.echo_data import (  # noqa: E402
     household_noise,
@@ -80,17 +83,23 @@ ECHO_ONLY_ROOMS = (2, 3)
 CONVERGED_S = 3.0
 
 
+#: The recognizer every run hears with (`--engine`).
+ENGINE = {"name": "pocketsphinx"}
+
+
 def fresh_recognizer() -> Any:
-    """A newly loaded PocketSphinx for each run: its cepstral mean adapts across utterances,
-    so a reused one would hear each stream differently depending on what it heard before."""
-    return make_recognizer("pocketsphinx")
+    """A newly loaded recognizer for each run: PocketSphinx's cepstral mean adapts across
+    utterances, so a reused one would hear each stream differently after what it heard."""
+    return make_recognizer(ENGINE["name"], "en")
 
 
 def make_cancellers(noise_suppression: bool = True) -> list[Canceller]:
     """Fresh cancellers (each keeps state across a stream)."""
-    cancellers: list[Canceller] = [GuardCanceller(), WebRtcCanceller()]
-    if noise_suppression:
-        cancellers.append(WebRtcCanceller(noise_suppression=True))
+    cancellers: list[Canceller] = [GuardCanceller(), GuardCanceller(aec3=True)]
+    if source_built_available():
+        cancellers.append(WebRtcCanceller())
+        if noise_suppression:
+            cancellers.append(WebRtcCanceller(noise_suppression=True))
     return cancellers
 
 
@@ -149,13 +158,13 @@ def listened(stream: Stream, meter: Meter, with_none: bool) -> dict[str, Any]:
     check), and no canceller if asked, into the recognizer: cleaned audio and intents."""
     out: dict[str, Any] = {}
     cancellers: list[Canceller] = [NoCanceller()] if with_none else []
-    for canceller in [*cancellers, GuardCanceller(), WebRtcCanceller()]:
+    for canceller in [*cancellers, *make_cancellers(noise_suppression=False)]:
         checker = GuardCanceller() if isinstance(canceller, WebRtcCanceller) else None
         cleaned, heard = recognize(stream, canceller, fresh_recognizer(), checker)
         meter.add(canceller, stream.seconds)
         if isinstance(canceller, GuardCanceller):
-            out["EchoGuard clean only"] = (cleaned, heard, False)
-            out["EchoGuard"] = (cleaned, heard, True)
+            out[canceller.name + " clean only"] = (cleaned, heard, False)
+            out[canceller.name] = (cleaned, heard, True)
         elif checker is not None:
             out[canceller.name] = (cleaned, heard, False)
             out[canceller.name + " + transcript check"] = (cleaned, heard, True)
@@ -220,12 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the raw figures as JSON here")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--cache-dir", type=Path, help="keep the rendered cues here")
+    parser.add_argument("--engine", default="pocketsphinx",
+                        help="the recognizer (pocketsphinx, as first measured; spotter)")
     args = parser.parse_args(argv)
+    ENGINE["name"] = args.engine
     began, wall = time.process_time(), time.perf_counter()
     cues, voice = script_cues(args.cache_dir)
     words = real_stops(36, args.seed) + synthetic_stops()
     meter = Meter()
     results: dict[str, Any] = {"voice": voice, "cues": len(cues), "seed": args.seed,
+                               "engine": args.engine,
                                "rooms": [vars(room) for room in ROOMS]}
     results["erle"] = erle_section(cues, meter, args.seed)
     results["echo_only"] = echo_only_section(cues, meter, args.seed)

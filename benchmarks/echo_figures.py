@@ -163,7 +163,12 @@ def recognize(stream: Stream, canceller: Canceller, recognizer: Recognizer | Non
             pass
     else:
         listen(chunks, recognizer, SpeakingDecider(stream.playbacks), emit)
-    return np.concatenate(cleaned), heard
+    out = np.concatenate(cleaned)
+    # A canceller that holds the microphone is realigned, so figures compare like with like.
+    lag = canceller.latency
+    if lag:
+        out = np.concatenate([out[lag:], np.zeros(lag, dtype=out.dtype)])
+    return out, heard
 
 
 def stops_heard(stream: Stream, heard: list[HeardIntent], checked: bool) -> tuple[int, int]:

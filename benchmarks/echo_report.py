@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-RECOGNIZED = ("none", "EchoGuard clean only", "EchoGuard", "WebRTC AEC3",
-              "WebRTC AEC3 + transcript check")
+RECOGNIZED = ("none", "EchoGuard clean only", "EchoGuard", "livekit AEC3 clean only",
+              "livekit AEC3", "WebRTC AEC3", "WebRTC AEC3 + transcript check")
 
 
 def _row(cells: list[str]) -> str:
@@ -36,7 +36,7 @@ def erle_tables(erle: dict[str, Any]) -> list[str]:
     return lines + _table(["room", "canceller", *spans], rows)
 
 
-def echo_only_table(echo_only: dict[str, Any]) -> list[str]:
+def echo_only_table(echo_only: dict[str, Any], engine: str = "pocketsphinx") -> list[str]:
     """Intents acted on from the echo alone, per room and variant."""
     rows = []
     for room, row in echo_only.items():
@@ -51,7 +51,7 @@ def echo_only_table(echo_only: dict[str, Any]) -> list[str]:
             cells.append(f"{entry['intents']}{' ' + names if names else ''}{extra}")
         rows.append(cells)
     lines = ["Intents acted on from the cue echo alone (every cue of the default script, "
-             "nobody speaking; PocketSphinx, the runner's decider). 'noise alone': the same "
+             f"nobody speaking; {engine}, the runner's decider). 'noise alone': the same "
              "household noise with no echo, no canceller (what the noise gives by itself).", ""]
     return lines + _table(["room", "noise", "audio s", *RECOGNIZED, "noise alone"], rows)
 
@@ -85,9 +85,9 @@ def render_markdown(results: dict[str, Any]) -> str:
     """The whole result as Markdown."""
     cpu = results["cpu_per_audio_s"]
     lines = [f"Cues: {results['cues']} distinct cues of scripts/default.yaml, voice "
-             f"{results['voice']}; seed {results['seed']}.", ""]
+             f"{results['voice']}; seed {results['seed']}; recognizer {results['engine']}.", ""]
     lines += erle_tables(results["erle"])
-    lines += echo_only_table(results["echo_only"])
+    lines += echo_only_table(results["echo_only"], results.get("engine", "pocketsphinx"))
     lines += stops_tables(results["stops"])
     lines += ["Processor time per second of audio (one thread):", ""]
     lines += _table(["canceller", "CPU s per audio s"],

@@ -13,6 +13,12 @@
    cleaned audio shows someone else speaking at the time. The script validator warns about
    command phrases inside cues, because this second guard cannot tell "stop" in a cue from
    a quiet "stop" of the walker during it.
+
+Given a `canceller` (WebRTC's AEC3, `webrtc_echo.py`), `clean` is its work instead of steps
+1's subtraction and suppression, and the double talk of step 2 is read from its output;
+except while the guard's own filter explains the echo exactly (a pure delay, as in the
+PulseAudio room), when its output, delayed as the canceller's, keeps the walker intact. If
+the canceller fails, the guard cleans on its own from then on, with one warning.
 """
 
 from __future__ import annotations
@@ -22,11 +28,13 @@ import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from assistant.audio.echo_tuning import (
+    AEC3_SPEECH_RMS,
     CONVERGED_FIT,
     DIVERGED,
     DOUBLE_TALK_RATIO,
@@ -52,6 +60,19 @@ _LOGGER = logging.getLogger(__name__)
 
 Floats = npt.NDArray[np.float64]
 
+
+class EchoCanceller(Protocol):
+    """A canceller that takes the echo out of the microphone given what was played."""
+
+    def add_playback(self, samples: npt.NDArray[np.int16], start_s: float) -> None: ...
+    def mark_stopped(self, at_s: float) -> None: ...
+    def clean(self, chunk: AudioChunk) -> AudioChunk: ...
+    @property
+    def latency(self) -> int:
+        """Samples its output lags the microphone by."""
+        ...
+
+
 @dataclass
 class _Playback:
     start: int
@@ -76,8 +97,11 @@ class EchoGuard:
     """Removes the assistant's own voice from microphone chunks; flags echoed transcripts."""
 
     def __init__(self, rate_hz: int = SAMPLE_RATE_HZ, max_delay_s: float = 0.5,
-                 max_lead_s: float = 0.15, half_taps: int = 4, tail_s: float = 0.5) -> None:
+                 max_lead_s: float = 0.15, half_taps: int = 4, tail_s: float = 0.5,
+                 canceller: EchoCanceller | None = None) -> None:
         self.rate_hz = rate_hz
+        self.canceller = canceller
+        self._lag_line = np.zeros(0, dtype=np.int16)
         self.max_delay = int(max_delay_s * rate_hz)
         self.max_lead = int(max_lead_s * rate_hz)
         self.half_taps = half_taps
@@ -101,6 +125,8 @@ class EchoGuard:
 
     def add_playback(self, samples: npt.NDArray[np.int16], start_s: float, text: str = "") -> None:
         """The speaker started playing `samples` (16 kHz) at `start_s`, saying `text`."""
+        if self.canceller is not None:
+            self.canceller.add_playback(samples, start_s)
         start = int(round(start_s * self.rate_hz))
         self._playbacks.append(
             _Playback(start, samples.astype(np.float64), text, start + len(samples))
@@ -112,6 +138,8 @@ class EchoGuard:
 
     def mark_stopped(self, at_s: float) -> None:
         """The current playback was cut at `at_s`: nothing after it reaches the room."""
+        if self.canceller is not None:
+            self.canceller.mark_stopped(at_s)
         if self._playbacks:
             last = self._playbacks[-1]
             last.end = min(last.end, max(int(round(at_s * self.rate_hz)), last.start))
@@ -119,6 +147,31 @@ class EchoGuard:
     def clean(self, chunk: AudioChunk) -> AudioChunk:
         """The chunk with the estimated echo of the assistant's voice subtracted; what is
         left of the echo alone is suppressed, so the recognizer hears near silence."""
+        delegated = self._clean_by_canceller(chunk) if self.canceller is not None else None
+        if delegated is None:
+            return self._clean_own(chunk)
+        report = self.reports.pop()
+        # The guard keeps fitting too, delayed as the canceller delays: where its filter
+        # explains the echo exactly (a pure delay) it keeps the walker intact, and is used.
+        own = self._lagged(self._clean_own(chunk))
+        if self._converged and self._explained >= GOOD_FIT:
+            return own
+        self.reports[-1] = report
+        return delegated
+
+    def _lagged(self, chunk: AudioChunk) -> AudioChunk:
+        """`chunk` as late as the canceller's output (its `latency` in samples)."""
+        lag = self.canceller.latency if self.canceller is not None else 0
+        if len(self._lag_line) < lag:
+            self._lag_line = np.concatenate([np.zeros(lag - len(self._lag_line), np.int16),
+                                             self._lag_line])
+        line = np.concatenate([self._lag_line, chunk.samples])
+        self._lag_line = line[len(chunk.samples):]
+        return AudioChunk(line[: len(chunk.samples)], chunk.rate_hz, chunk.start_s,
+                          chunk.received_s)
+
+    def _clean_own(self, chunk: AudioChunk) -> AudioChunk:
+        """The guard's own cleaning: subtraction, then suppression of what is left."""
         start, mic = int(round(chunk.start_s * self.rate_hz)), chunk.samples.astype(np.float64)
         self._remember(start, mic)
         if not self._reference_active(start, len(mic)):
@@ -134,6 +187,24 @@ class EchoGuard:
             residual, gain = self._clean_echo(chunk, start, mic)
         cleaned = np.clip(np.round(self._ramp(gain, len(mic)) * residual), -32768, 32767)
         return AudioChunk(cleaned.astype(np.int16), chunk.rate_hz, chunk.start_s)
+
+    def _clean_by_canceller(self, chunk: AudioChunk) -> AudioChunk | None:
+        """The canceller's output, with its double talk reported; None once it has failed."""
+        assert self.canceller is not None
+        try:
+            cleaned = self.canceller.clean(chunk)
+        except Exception as err:  # a broken native library must not end the session
+            _LOGGER.warning("the echo canceller failed (%s); the echo guard cleans on its own",
+                            err)
+            self.canceller = None
+            return None
+        start, mic = int(round(chunk.start_s * self.rate_hz)), chunk.samples.astype(np.float64)
+        heard, left = _rms(mic), _rms(cleaned.samples.astype(np.float64))
+        echo_rms = heard if self._reference_active(start, len(mic)) else 0.0
+        # What AEC3 leaves of the echo alone is near the room's noise; speech it keeps is not.
+        double_talk = left > max(AEC3_SPEECH_RMS, NOISE_MARGIN * self._noise_rms())
+        self.reports.append(ChunkReport(chunk.start_s, chunk.end_s, echo_rms, left, double_talk))
+        return cleaned
 
     def _clean_echo(self, chunk: AudioChunk, start: int, mic: Floats) -> tuple[Floats, float]:
         """The residual after cancellation and the gain it should reach the recognizer at."""

@@ -45,3 +45,9 @@ RAMP = 160
 MAX_UNCONVERGED_S = 0.5
 #: A transcript heard during a cue is the walker's only with double talk this recently.
 UTTERANCE_S = 2.0
+#: Double talk after WebRTC's AEC3 (`webrtc_echo.py`): its output over this RMS and over
+#: `NOISE_MARGIN` x the background. Measured on the echo benchmark's rooms: AEC3 leaves
+#: RMS 7-10 (99th percentile) of an echo in a quiet room, while a walker's "stop" 6 dB under
+#: the echo comes out at 118-2300; `SPEECH_RMS` and `DOUBLE_TALK_RATIO` took that quiet stop
+#: for echo, and the transcript check then rejected it.
+AEC3_SPEECH_RMS = 50.0

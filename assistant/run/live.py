@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.audio.echo import EchoGuard
 from assistant.audio.microphone import MicrophoneSource
 from assistant.audio.speakers import SoundDeviceSpeaker
+from assistant.audio.webrtc_echo import guard_with_aec3
 from assistant.core.clock import MonotonicClock
 from assistant.core.intents import load_phrase_table
 from assistant.core.paths import data_dir
@@ -64,7 +64,9 @@ def run_live_session(script: ExerciseScript, options: LiveOptions,
                         cues.HEARING_LOST, cues.FAULT, cues.INTERRUPTED,
                         cues.ALERT_UNREACHED])
     clock = MonotonicClock()
-    echo = EchoGuard()
+    # WebRTC's AEC3 cleans a real room's reverberant echo (docs/audio.md); without livekit
+    # the guard cleans alone, after one warning.
+    echo = guard_with_aec3()
     screen = ConsoleScreen() if options.status_line else None
     show_cue = screen.show_cue if screen is not None else lambda text: show(f"  >> {text}")
     wired = wire_session(

@@ -88,6 +88,8 @@ def simulate_session(
     clock = SimulatedClock()
     room = VirtualRoom(walker, echo_gain=options.echo_gain)
     speaker = RoomSpeaker(room, clock)
+    # The guard alone: the simulated echo is an exact `gain x voice`, which its filter
+    # cancels better than AEC3 does (docs/audio.md), with no native library involved.
     echo = EchoGuard()
     voice = renderer or make_renderer(script.voice, options.cache_dir)
     wired = wire_session(
