@@ -6,8 +6,9 @@ For choosing which trained head to ship: per head, real people's "stop", "yes" a
 (Speech Commands speakers of the validation split) in quiet, at 5 dB of household noise, in
 a stream and soon after a sentence; how often words that are not commands give an intent;
 and every intent fired in the held-out half of the validation long negatives, stream by
-stream (the assistant's own cues in both of its voices among them). The corpus and the pipeline are benchmarks.side_by_side's;
-this is its quick subset (about 6 minutes a head), not a replacement.
+stream (the assistant's own cues in both of its voices among them). The corpus and the
+pipeline are benchmarks.side_by_side's; this is its quick subset (about 8 minutes a head on
+a quiet machine), not a replacement.
 """
 
 from __future__ import annotations
