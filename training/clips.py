@@ -19,7 +19,7 @@ from training.product import SAMPLE_RATE_HZ, Samples
 MIN_CLIP_S = 1.5
 LEAD_RANGE_S = (0.2, 0.8)
 TRAIL_RANGE_S = (0.45, 0.8)
-#: Some phrases are also said soon after other talk (someone's sentence, a cue): the head
+#: Some phrases are also said soon after other talk (another talker's sentence): the head
 #: must hear a command whose window still holds the talk before it (measured: a clear "stop"
 #: 0.5-1.1 s after a sentence was missed). Share of phrases with such an extra clip, how long
 #: a stretch of talk comes before, and the pause between them.
