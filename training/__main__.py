@@ -19,6 +19,7 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line."""
     from assistant.hearing.spotter.head import HEAD_FILE
+    from training.train import COMMITTED_MEMBERS
 
     parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
     parser.add_argument("--size", choices=["tiny", "full"], default="full")
@@ -29,9 +30,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="directory for head.npz and DATA_CARD.md")
     parser.add_argument("--workers", type=int, default=2, help="feature processes (at most 2)")
     parser.add_argument("--window-frames", type=int, default=16)
-    parser.add_argument("--members", type=int, default=3,
+    parser.add_argument("--members", type=int, default=COMMITTED_MEMBERS,
                         help="MLPs fitted with successive seeds and merged by averaging logits"
-                             " (default 3, as the committed head)")
+                             f" (default {COMMITTED_MEMBERS}, as the committed head)")
     return parser.parse_args(argv)
 
 

@@ -25,6 +25,7 @@ from training.gating import released_frames, speech_probabilities
 from training.negatives import HALTED_CUES
 from training.thresholds import SAFETY_INTENTS, Choice, pick_label
 from training.train import (
+    COMMITTED_MEMBERS,
     FRAME_S,
     ClipInfo,
     TrainSettings,
@@ -197,7 +198,7 @@ def write_outcome(outcome: Outcome, out_dir: Path, minutes: float | None = None)
 
 def train_and_write(size: str, seed: int, out_dir: Path, workers: int = 2,
                     window_frames: int = 16, fit_seed: int | None = None,
-                    members: int = 1) -> Outcome:
+                    members: int = COMMITTED_MEMBERS) -> Outcome:
     """The command's work: run the training, time it, write its files."""
     import time
 

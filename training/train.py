@@ -27,6 +27,8 @@ BACKGROUND_AFTER_END_S = 1.2
 MOSTLY_SAID = 0.6
 """Windows ending before this fraction of the phrase are background."""
 IGNORED = -1
+#: MLPs in the committed head (`python -m training`'s default; see TrainSettings.members).
+COMMITTED_MEMBERS = 3
 
 
 @dataclass(frozen=True)

@@ -150,14 +150,14 @@ class EchoGuard:
         delegated = self._clean_by_canceller(chunk) if self.canceller is not None else None
         if delegated is None:
             return self._clean_own(chunk)
-        report = self.reports.pop()
+        cleaned, report = delegated
         # The guard keeps fitting too, delayed as the canceller delays: where its filter
         # explains the echo exactly (a pure delay) it keeps the walker intact, and is used.
         own = self._lagged(self._clean_own(chunk))
         if self._converged and self._explained >= GOOD_FIT:
             return own
-        self.reports[-1] = report
-        return delegated
+        self.reports[-1] = report  # the canceller's double talk, not the guard's
+        return cleaned
 
     def _lagged(self, chunk: AudioChunk) -> AudioChunk:
         """`chunk` as late as the canceller's output (its `latency` in samples)."""
@@ -188,8 +188,8 @@ class EchoGuard:
         cleaned = np.clip(np.round(self._ramp(gain, len(mic)) * residual), -32768, 32767)
         return AudioChunk(cleaned.astype(np.int16), chunk.rate_hz, chunk.start_s)
 
-    def _clean_by_canceller(self, chunk: AudioChunk) -> AudioChunk | None:
-        """The canceller's output, with its double talk reported; None once it has failed."""
+    def _clean_by_canceller(self, chunk: AudioChunk) -> tuple[AudioChunk, ChunkReport] | None:
+        """The canceller's output and its double-talk report; None once it has failed."""
         assert self.canceller is not None
         try:
             cleaned = self.canceller.clean(chunk)
@@ -203,8 +203,7 @@ class EchoGuard:
         echo_rms = heard if self._reference_active(start, len(mic)) else 0.0
         # What AEC3 leaves of the echo alone is near the room's noise; speech it keeps is not.
         double_talk = left > max(AEC3_SPEECH_RMS, NOISE_MARGIN * self._noise_rms())
-        self.reports.append(ChunkReport(chunk.start_s, chunk.end_s, echo_rms, left, double_talk))
-        return cleaned
+        return cleaned, ChunkReport(chunk.start_s, chunk.end_s, echo_rms, left, double_talk)
 
     def _clean_echo(self, chunk: AudioChunk, start: int, mic: Floats) -> tuple[Floats, float]:
         """The residual after cancellation and the gain it should reach the recognizer at."""
