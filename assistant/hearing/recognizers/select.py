@@ -5,6 +5,11 @@ people far better than PocketSphinx and almost never fires on ordinary talk: doc
 for other languages, Vosk with a model for the language. `vosk` and `pocketsphinx` stay as
 choices: a Vosk English model could not be measured here (it needs a download), so it is used
 only when asked for.
+
+PocketSphinx and Vosk are wrapped in the voice check (`hearing/voicing.py`): they hear "yep"
+in clatter. The spotter is not: it trained against the real household noises and gives no
+intent in them, while the check refused real people's quiet "yes" that the spotter had heard
+(docs/recognition.md, "Voice check").
 """
 
 from __future__ import annotations
@@ -79,7 +84,7 @@ def _spotter(table: PhraseTable) -> Recognizer:
                               f"{table.language!r}; use --engine vosk with a Vosk model")
     from assistant.hearing.recognizers.spotter_engine import SpotterRecognizer
 
-    return VoicedRecognizer(SpotterRecognizer(table))
+    return SpotterRecognizer(table)
 
 
 def describe_recognizer(recognizer: Recognizer) -> str:
