@@ -34,10 +34,14 @@ _LOGGER = logging.getLogger(__name__)
 STALL_TIMEOUT_S = 2.0
 #: The first block may take longer: ALSA's pulse plugin was seen to need ~2 s to start.
 STARTUP_TIMEOUT_S = 6.0
-#: Blocks that may wait for the loop. PortAudio's blocks (any size, `blocksize=0`) were 10 to
-#: 20 ms through ALSA's pulse plugin: 400 of them are 4 s or more, beyond the 1 s lag limit
-#: that the hearing watchdog enforces while the loop runs; the bound catches a stuck loop.
-MAX_QUEUED_BLOCKS = 400
+#: Seconds of audio per block from PortAudio. Left to choose (`blocksize=0`), it gave blocks
+#: of about 3.5 ms through ALSA's pulse plugin: 280 callbacks and wake-ups a second cost as
+#: much CPU as the recognizer (live `retrowalk listen`: 20% of a core, 12% with 40 ms blocks,
+#: benchmarks/listening_cost.py); 40 ms adds at most that to what is heard.
+BLOCK_S = 0.04
+#: Blocks that may wait for the loop: 100 blocks are 4 s, beyond the 1 s lag limit that the
+#: hearing watchdog enforces while the loop runs; the bound catches a stuck loop.
+MAX_QUEUED_BLOCKS = 100
 CONSOLE_HINT = "'retrowalk start --console' works without audio devices"
 
 
@@ -249,9 +253,10 @@ class MicrophoneSource:
     def _start_stream(self, sd: Any, rate_hz: int) -> None:
         self._stream = sd.InputStream(
             samplerate=rate_hz, channels=1, dtype="int16", device=self.device,
-            # Any block size: a fixed 0.1 s one made ALSA's pulse plugin wait ~1.8 s before
-            # the first block; the iterator cuts the chunks instead.
-            blocksize=0, latency="low", callback=self._callback, finished_callback=self._finished,
+            # Not 0.1 s blocks: that made ALSA's pulse plugin wait ~1.8 s before the first
+            # block (40 ms ones start as fast as free-sized ones); the iterator cuts chunks.
+            blocksize=int(round(BLOCK_S * rate_hz)), latency="low", callback=self._callback,
+            finished_callback=self._finished,
         )
         self._stream.start()
 
