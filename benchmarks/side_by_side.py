@@ -1,6 +1,7 @@
 """The spotter and PocketSphinx on the same held-out corpus, through the product's pipeline.
 
     python -m benchmarks.side_by_side [--engines spotter,pocketsphinx] [--synth-per-intent N]
+                                      [--keep-others]
 
 Every clip goes through `assistant.run.listening.listen_samples` (recognizer, voice check,
 intent decider: what `retrowalk listen` does), so the figures are the product's, not the
@@ -10,6 +11,8 @@ voices, the words that are not commands, quiet and in real household noise at 10
 false intents per hour on the held-out half of the validation long negatives (kathleen's read
 speech, wake-word recordings, prose, the assistant's own cues through a room). One process per
 engine. Writes the figures as JSON and the section of docs/benchmarks.md between its markers.
+With `--keep-others`, engines not measured in this run keep their figures from the JSON (each
+engine's figures carry the date and commit they were measured at).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import subprocess
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -143,9 +147,26 @@ def measure_engine(engine: str, seed: int, synth_per_intent: int) -> dict[str, A
             heard[key][1] += 1
     recall_cpu_s = time.process_time() - started
     false = false_per_hour(recognizer, seed)
-    return {"engine": engine, "heard": dict(heard), "confusions": dict(confusions),
+    return {"engine": engine, "measured": _measured(), "heard": dict(heard),
+            "confusions": dict(confusions),
             "stop_latency_s": latencies, "false": false,
             "cpu_percent_one_core": round(100 * recall_cpu_s / audio_s, 2)}
+
+
+def _measured() -> str:
+    """Today's date and the code's commit, for the figures' provenance."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, check=False).stdout.strip() or "unknown commit"
+    return f"{time.strftime('%Y-%m-%d')}, commit {commit}"
+
+
+def kept_engines(path: Path, measured: list[str]) -> list[dict[str, Any]]:
+    """The figures of engines not measured now, from an earlier run's JSON (if any)."""
+    if not path.is_file():
+        return []
+    earlier = json.loads(path.read_text(encoding="utf-8"))["engines"]
+    return [e | {"measured": e.get("measured", "an earlier run")} for e in earlier
+            if e["engine"] not in measured]
 
 
 def false_per_hour(recognizer: Any, seed: int) -> dict[str, Any]:
@@ -176,12 +197,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, default=Path("docs/side_by_side.json"))
     parser.add_argument("--docs", type=Path, default=Path("docs/benchmarks.md"))
+    parser.add_argument("--keep-others", action="store_true",
+                        help="keep the JSON's figures of the engines not measured now")
     arguments = parser.parse_args(argv)
     engines = arguments.engines.split(",")
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=min(2, len(engines))) as pool:
         results = list(pool.map(measure_engine, engines, [arguments.seed] * len(engines),
                                 [arguments.synth_per_intent] * len(engines)))
+    if arguments.keep_others:
+        kept = {e["engine"]: e for e in kept_engines(arguments.json, engines)}
+        results = [*results, *kept.values()]
     report = {"minutes": round((time.perf_counter() - started) / 60, 1), "engines": results}
     arguments.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(write_section(report, arguments.docs))

@@ -97,7 +97,9 @@ def render(report: dict[str, Any]) -> str:
              "split, never trained on; synthesized: held-out voices; false intents: the "
              "held-out half of the validation long negatives (kathleen, wake words, prose, "
              "the assistant's own cues through a room). Each clip goes through the product's "
-             "listening pipeline. Utterance counts in brackets.", "",
+             "listening pipeline. Utterance counts in brackets. Measured: "
+             + "; ".join(f"{e['engine']} {e.get('measured', 'an earlier run')}"
+                         for e in engines) + ".", "",
              *target_rows(engines), "", "### Recall per intent", "", *recall_rows(engines),
              "", "### Confusions and false intents", "", *other_rows(engines), "", END]
     return "\n".join(lines)
