@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -23,24 +22,11 @@ import time
 from pathlib import Path
 
 from benchmarks.live_room import OUT, tv_recording
+from benchmarks.process_cost import cpu_seconds, peak_memory_mb
 from tests.helpers.audio_server import start_room, stop_room
 
 #: Loading the models is not listening: the measurement starts this long after launch.
 WARM_UP_S = 15.0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a running process, all its threads."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def peak_memory_mb(pid: int) -> float:
-    """The process's peak resident memory (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"process {pid} reports no VmHWM")
 
 
 def measure(engine: str, seconds: float, work: Path) -> dict[str, object]:

@@ -7,7 +7,8 @@ sink whose monitor is the microphone: the assistant hears its own voice at full 
 walker says only "I'm ready" when asked to; every other intent is a false one. With `--tv`,
 a television talks in the room all along: real read speech (kathleen's validation sentences,
 which the spotter never trained on) at half level. Prints the intents and writes
-benchmarks/out/live_room_<name>.json.
+benchmarks/out/live_room_<name>.json, with the session process's CPU share (its whole run,
+loading, speaking and listening) and peak memory.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 
 from assistant.audio.chunks import write_wav
 from assistant.speaking.espeak import SpeakerStyle, synthesize
+from benchmarks.process_cost import cpu_seconds, peak_memory_mb
 from tests.helpers.audio_server import AudioRoom, start_room, stop_room
 from tests.helpers.live_session import read_events
 from training import product, sources
@@ -79,11 +81,15 @@ def run_session(room: AudioRoom, engine: str, minutes: float, tv: Path | None,
             room.play_file(ready).wait(10)
             answered_at = questions[-1]["t"] + QUESTION_S
         time.sleep(0.5)
+    cpu_percent = 100 * cpu_seconds(session.pid) / (time.monotonic() - start)
+    memory_mb = peak_memory_mb(session.pid)
     session.send_signal(signal.SIGTERM)  # the safe path; a background job ignores SIGINT
     session.communicate(timeout=60)
     if television is not None:
         television.terminate()
-    return summarize(read_events(log), answered_at, time.monotonic() - start)
+    return summarize(read_events(log), answered_at, time.monotonic() - start) | {
+        "session_cpu_percent_one_core": round(cpu_percent, 1),
+        "session_peak_memory_mb": round(memory_mb, 1)}
 
 
 def summarize(events: list[dict], answered_at: float | None, seconds: float) -> dict[str, object]:
