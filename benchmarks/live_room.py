@@ -14,6 +14,7 @@ loading, speaking and listening) and peak memory.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import subprocess
@@ -68,6 +69,7 @@ def run_session(room: AudioRoom, engine: str, minutes: float, tv: Path | None,
         stderr=subprocess.PIPE, text=True)
     television = room.play_file(tv) if tv is not None else None
     answered_at: float | None = None
+    cpu_percent = memory_mb = 0.0
     asked = 0
     start = time.monotonic()
     while time.monotonic() - start < minutes * 60 and session.poll() is None:
@@ -81,8 +83,9 @@ def run_session(room: AudioRoom, engine: str, minutes: float, tv: Path | None,
             room.play_file(ready).wait(10)
             answered_at = questions[-1]["t"] + QUESTION_S
         time.sleep(0.5)
-    cpu_percent = 100 * cpu_seconds(session.pid) / (time.monotonic() - start)
-    memory_mb = peak_memory_mb(session.pid)
+        with contextlib.suppress(FileNotFoundError):  # read while it runs: it may end itself
+            cpu_s, memory_mb = cpu_seconds(session.pid), peak_memory_mb(session.pid)
+            cpu_percent = 100 * cpu_s / (time.monotonic() - start)
     session.send_signal(signal.SIGTERM)  # the safe path; a background job ignores SIGINT
     session.communicate(timeout=60)
     if television is not None:
