@@ -37,7 +37,7 @@ STARTUP_TIMEOUT_S = 6.0
 #: Seconds of audio per block from PortAudio. Left to choose (`blocksize=0`), it gave blocks
 #: of about 3.5 ms through ALSA's pulse plugin: 280 callbacks and wake-ups a second cost as
 #: much CPU as the recognizer (live `retrowalk listen`: 20% of a core, 12% with 40 ms blocks,
-#: benchmarks/listening_cost.py); 40 ms adds at most that to what is heard.
+#: benchmarks/listening_cost.py). A word waits at most 40 ms longer to be heard.
 BLOCK_S = 0.04
 #: Blocks that may wait for the loop: 100 blocks are 4 s, beyond the 1 s lag limit that the
 #: hearing watchdog enforces while the loop runs; the bound catches a stuck loop.
