@@ -9,9 +9,12 @@ ordinary talk is not an answer. Times are audio times, from each recording's fir
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,7 +46,6 @@ class SpotterRecognizer:
                  isolation: IsolationSettings | None = None) -> None:
         """Load the feature models (hash-checked), the head and the voice-activity detector."""
         isolation = isolation or IsolationSettings()
-        limit_blas_threads()
         try:
             front_end = FrontEnd()
         except FrontEndError as err:
@@ -75,14 +77,15 @@ class SpotterRecognizer:
         if self._origin_s is None or chunk.start_s < self._end_s - 1e-6:
             self._restart(chunk.start_s)  # a new recording: its clock starts again
         self._end_s = chunk.end_s
-        try:
-            detections = self._lanes.push(self._dithered(chunk.samples), chunk.end_s,
-                                          is_quiet(chunk.samples))
-        except (RuntimeError, ValueError) as err:
-            raise RecognizerError(f"the spotter failed: {err}") from err
-        heard = self._voice_activity(chunk.samples)
-        for detection in detections:
-            heard += self._take(detection)
+        with one_blas_thread():
+            try:
+                detections = self._lanes.push(self._dithered(chunk.samples), chunk.end_s,
+                                              is_quiet(chunk.samples))
+            except (RuntimeError, ValueError) as err:
+                raise RecognizerError(f"the spotter failed: {err}") from err
+            heard = self._voice_activity(chunk.samples)
+            for detection in detections:
+                heard += self._take(detection)
         return heard
 
     def flush(self, at_s: float) -> list[Transcript]:
@@ -148,13 +151,20 @@ class SpotterRecognizer:
         return float(self._vad.process_chunk(frame.tobytes()))
 
 
-def limit_blas_threads() -> None:
-    """One BLAS thread for the whole process. The head's small products, 12.5 times a second
-    per lane, gain nothing from more; OpenBLAS's extra threads spin between them and doubled
-    the CPU time of listening (measured: 24 s -> 12 s of CPU for 120 s of talk, same speed)."""
-    from threadpoolctl import threadpool_limits
+@functools.cache
+def _blas_controller() -> Any:
+    from threadpoolctl import ThreadpoolController
 
-    threadpool_limits(limits=1, user_api="blas")
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+    """While the spotter computes, numpy's BLAS keeps to one thread. The head's small
+    products, 12.5 times a second per lane, gain nothing from more; OpenBLAS's extra threads
+    spun between them and doubled the CPU of listening (measured: 24 s -> 12 s of CPU for
+    120 s of talk, same speed). Only around its own work: the rest of the process keeps its
+    threads."""
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 def dithered(samples: npt.NDArray[np.int16],
