@@ -3,8 +3,9 @@
     python -m benchmarks.side_by_side [--engines spotter,pocketsphinx] [--synth-per-intent N]
                                       [--keep-others]
 
-Every clip goes through `assistant.run.listening.listen_samples` (recognizer, voice check,
-intent decider: what `retrowalk listen` does), so the figures are the product's, not the
+Every clip goes through `assistant.run.listening.listen_samples` (the recognizer as
+`make_recognizer` builds it, voice check included where it applies, and the intent decider:
+what `retrowalk listen` does), so the figures are the product's, not the
 head's alone. The corpus is the spotter benchmark's (benchmarks/spotter_sets.py): Speech
 Commands speakers of the validation split (never trained on), synthesized phrases in held-out
 voices, the words that are not commands, quiet and in real household noise at 10 and 5 dB;
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import subprocess
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks import spotter_sets
+from benchmarks.machine import code_version
 from benchmarks.side_by_side_report import write_section
 from training import product
 
@@ -155,9 +156,7 @@ def measure_engine(engine: str, seed: int, synth_per_intent: int) -> dict[str, A
 
 def _measured() -> str:
     """Today's date and the code's commit, for the figures' provenance."""
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, check=False).stdout.strip() or "unknown commit"
-    return f"{time.strftime('%Y-%m-%d')}, commit {commit}"
+    return f"{time.strftime('%Y-%m-%d')}, commit {code_version()['commit'] or 'unknown'}"
 
 
 def kept_engines(path: Path, measured: list[str]) -> list[dict[str, Any]]:
@@ -165,8 +164,7 @@ def kept_engines(path: Path, measured: list[str]) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     earlier = json.loads(path.read_text(encoding="utf-8"))["engines"]
-    return [e | {"measured": e.get("measured", "an earlier run")} for e in earlier
-            if e["engine"] not in measured]
+    return [e for e in earlier if e["engine"] not in measured]
 
 
 def false_per_hour(recognizer: Any, seed: int) -> dict[str, Any]:
@@ -206,8 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         results = list(pool.map(measure_engine, engines, [arguments.seed] * len(engines),
                                 [arguments.synth_per_intent] * len(engines)))
     if arguments.keep_others:
-        kept = {e["engine"]: e for e in kept_engines(arguments.json, engines)}
-        results = [*results, *kept.values()]
+        results += kept_engines(arguments.json, engines)
     report = {"minutes": round((time.perf_counter() - started) / 60, 1), "engines": results}
     arguments.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(write_section(report, arguments.docs))

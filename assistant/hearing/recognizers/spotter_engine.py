@@ -9,15 +9,13 @@ ordinary talk is not an answer. Times are audio times, from each recording's fir
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import functools
 from collections import deque
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController
 
 from assistant.core.errors import ModelError, RecognizerError
 from assistant.core.events import SAMPLE_RATE_HZ, AudioChunk, Transcript
@@ -46,6 +44,11 @@ class SpotterRecognizer:
                  isolation: IsolationSettings | None = None) -> None:
         """Load the feature models (hash-checked), the head and the voice-activity detector."""
         isolation = isolation or IsolationSettings()
+        # While the spotter computes, numpy's BLAS keeps to one thread: the head's small
+        # products, 12.5 times a second per lane, gain nothing from more, and OpenBLAS's extra
+        # threads spun between them, doubling the CPU of listening (measured: 24 s -> 12 s of
+        # CPU for 120 s of talk, same speed). The rest of the process keeps its threads.
+        self._blas = ThreadpoolController()
         try:
             front_end = FrontEnd()
         except FrontEndError as err:
@@ -77,7 +80,7 @@ class SpotterRecognizer:
         if self._origin_s is None or chunk.start_s < self._end_s - 1e-6:
             self._restart(chunk.start_s)  # a new recording: its clock starts again
         self._end_s = chunk.end_s
-        with one_blas_thread():
+        with self._blas.limit(limits=1, user_api="blas"):
             try:
                 detections = self._lanes.push(self._dithered(chunk.samples), chunk.end_s,
                                               is_quiet(chunk.samples))
@@ -149,22 +152,6 @@ class SpotterRecognizer:
 
     def _speech(self, frame: npt.NDArray[np.int16]) -> float:
         return float(self._vad.process_chunk(frame.tobytes()))
-
-
-@functools.cache
-def _blas_controller() -> Any:
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
-def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
-    """While the spotter computes, numpy's BLAS keeps to one thread. The head's small
-    products, 12.5 times a second per lane, gain nothing from more; OpenBLAS's extra threads
-    spun between them and doubled the CPU of listening (measured: 24 s -> 12 s of CPU for
-    120 s of talk, same speed). Only around its own work: the rest of the process keeps its
-    threads."""
-    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 def dithered(samples: npt.NDArray[np.int16],
